@@ -1,0 +1,100 @@
+#include "resolver/acquire.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
+#include <sys/file.h>
+
+#include "resolver/pin.hpp"
+
+namespace rtx::resolver {
+
+UniqueFd lock_lease_shared(const std::string& entry_path) {
+  UniqueFd fd(::open(lease_path(entry_path).c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return fd;
+  while (::flock(fd.get(), LOCK_SH | LOCK_NB) != 0) {
+    if (errno != EINTR) return UniqueFd();
+  }
+  return fd;
+}
+
+std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request& request) {
+  std::vector<Candidate> out;
+  std::vector<std::string> names;
+  bool listed = false;
+  for (const auto& spec : request.specs) {
+    if (spec.kind == SpecKind::System) {
+      out.push_back(Candidate{"system", {}});
+      continue;
+    }
+    if (!listed) {
+      names = list_install_names(layout, request.tool);
+      listed = true;
+    }
+    for (std::size_t i : ranked_matches(spec, names)) {
+      std::string entry = pointer_entry(layout, request.tool, names[i]);
+      if (!entry.empty()) out.push_back(Candidate{names[i], std::move(entry)});
+    }
+  }
+  return out;
+}
+
+namespace {
+
+bool take(const StoreLayout& layout, const Request& request, const Candidate& c, Acquired& out) {
+  if (c.entry.empty()) {
+    out.version = "system";
+    return true;
+  }
+  std::string path = layout.entry_path(request.tool, c.entry);
+  UniqueFd fd = lock_lease_shared(path);
+  if (!fd.valid()) return false;
+  if (read_state(path) != EntryState::Ready) return false;  // read only after the lock
+  out.version = c.version;
+  out.entry_path = std::move(path);
+  out.lease = std::move(fd);
+  return true;
+}
+
+bool try_pin(const Request& request, Acquired& out) {
+  const char* value = std::getenv(pin_env_var(request.tool).c_str());
+  if (!value) return false;
+  auto pin = decode_pin(value);
+  if (!pin || pin->request != request.joined()) return false;  // another request: not ours
+  UniqueFd fd = lock_lease_shared(pin->entry_path);
+  EntryState state = fd.valid() ? read_state(pin->entry_path) : EntryState::Missing;
+  if (state == EntryState::Ready || state == EntryState::Retired) {
+    std::string_view name(pin->entry_path);
+    name.remove_prefix(name.rfind('/') + 1);
+    out.version = std::string(name.substr(0, name.rfind('-')));
+    out.entry_path = std::move(pin->entry_path);
+    out.lease = std::move(fd);
+    out.from_pin = true;
+    return true;
+  }
+  out.warning = "rtx: dropping the pin of " + request.tool + " to " + pin->entry_path + " (" +
+                std::string(state_name(state)) + "); resolving " + request.joined() + " anew";
+  return false;
+}
+
+}  // namespace
+
+bool acquire_build(const StoreLayout& layout, const Request& request, Acquired& out) {
+  if (try_pin(request, out)) return true;  // step 2
+
+  std::vector<Candidate> fast = list_candidates(layout, request);  // step 3
+  if (fast.empty()) return false;
+  if (take(layout, request, fast.front(), out)) return true;
+
+  // Step 4, at most once: under the shared tool lock managers cannot flip
+  // pointers, so a stream of upgrades cannot starve us.
+  UniqueFd tool_lock(::open(layout.tool_lock(request.tool).c_str(), O_RDONLY | O_CLOEXEC));
+  if (tool_lock.valid())
+    while (::flock(tool_lock.get(), LOCK_SH) != 0 && errno == EINTR) {
+    }
+  for (const Candidate& c : list_candidates(layout, request))
+    if (take(layout, request, c, out)) return true;
+  return false;
+}
+
+}  // namespace rtx::resolver

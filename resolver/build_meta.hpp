@@ -1,0 +1,29 @@
+// What a build records beside its prefix at install time (<entry>.meta), so the
+// shim needs no plugin run: bin directories and the effect of bin/exec-env.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace rtx::resolver {
+
+struct BuildMeta {
+  std::vector<std::string> bin_dirs;                        // relative to the prefix
+  std::vector<std::pair<std::string, std::string>> env;    // set as given
+  std::vector<std::string> path_prepend;                    // absolute dirs put before PATH
+
+  std::string serialize() const;
+};
+
+// Lines: "bin <dir>", "env <KEY>=<VALUE>", "path <dir>". Unknown lines are ignored.
+BuildMeta parse_build_meta(std::string_view text);
+
+// Reads <entry>.meta; a build without one exposes "bin".
+BuildMeta load_build_meta(const std::string& entry_path);
+
+// The executable `command` in the build, or empty.
+std::string find_command(const std::string& entry_path, const BuildMeta& meta, std::string_view command);
+
+}  // namespace rtx::resolver

@@ -1,0 +1,8 @@
+// The one way rtx includes toml++: header-only, no exceptions (so the static
+// shim carries no shared libtomlplusplus and no throw on its hot path).
+#pragma once
+
+#define TOML_HEADER_ONLY 1
+#define TOML_EXCEPTIONS 0
+#define TOML_ENABLE_WINDOWS_COMPAT 0
+#include <toml++/toml.h>

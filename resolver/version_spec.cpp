@@ -1,0 +1,42 @@
+#include "resolver/version_spec.hpp"
+
+#include <algorithm>
+
+#include "resolver/version.hpp"
+
+namespace rtx::resolver {
+
+Expected<VersionSpec> parse_spec(std::string_view text) {
+  if (text == "latest") return VersionSpec{SpecKind::Latest, std::string(text)};
+  if (text == "system") return VersionSpec{SpecKind::System, std::string(text)};
+  if (auto st = validate_version(text); !st) return Error{st.error()};
+  return VersionSpec{SpecKind::Version, std::string(text)};
+}
+
+bool spec_matches(const VersionSpec& spec, std::string_view version) {
+  switch (spec.kind) {
+    case SpecKind::System:
+      return false;
+    case SpecKind::Latest:
+      return !is_prerelease(version);
+    case SpecKind::Version:
+      break;
+  }
+  std::string_view s = spec.text;
+  if (version == s) return true;
+  if (version.size() <= s.size() || version.substr(0, s.size()) != s) return false;
+  char next = version[s.size()];
+  if (next != '.' && next != '-' && next != '+' && next != '_') return false;
+  return !is_prerelease(version);
+}
+
+std::vector<std::size_t> ranked_matches(const VersionSpec& spec, std::span<const std::string> versions) {
+  std::vector<std::size_t> out;
+  for (std::size_t i = 0; i < versions.size(); ++i)
+    if (spec_matches(spec, versions[i])) out.push_back(i);
+  std::sort(out.begin(), out.end(),
+            [&](std::size_t a, std::size_t b) { return compare_versions(versions[a], versions[b]) > 0; });
+  return out;
+}
+
+}  // namespace rtx::resolver

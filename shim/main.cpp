@@ -1,0 +1,140 @@
+// rtx-shim: what every file in shims/ is (DESIGN.md §5).
+// argv[0] → tools (shims/.index) → request (§4) → pin/lease (§5) → execve by
+// store path. No Boost, no iostreams, no exceptions, no locale, no NSS; static.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "resolver/acquire.hpp"
+#include "resolver/build_meta.hpp"
+#include "resolver/file_io.hpp"
+#include "resolver/pin.hpp"
+#include "resolver/request.hpp"
+#include "resolver/roots.hpp"
+#include "resolver/shim_index.hpp"
+#include "resolver/system_tool.hpp"
+
+using namespace rtx::resolver;
+
+namespace {
+
+// Exit statuses (docs/exit-codes.md).
+constexpr int kNotInstalled = 127;  // not configured, not installed, command missing
+constexpr int kCannotRun = 126;     // bad config or environment, exec failed
+
+void say(const std::string& line) {
+  std::string out = line + "\n";
+  (void)!::write(STDERR_FILENO, out.data(), out.size());
+}
+
+[[noreturn]] void fail(int status, const std::string& line) {
+  say(line);
+  ::_exit(status);
+}
+
+std::string current_dir() {
+  char buf[4096];
+  if (::getcwd(buf, sizeof buf)) return buf;
+  const char* pwd = std::getenv("PWD");
+  return pwd ? pwd : "/";
+}
+
+// The lease fd outlives exec and fork: every descendant holds LOCK_SH (§5 step 5).
+void keep_lease_across_exec(rtx::UniqueFd& lease) {
+  int high = ::fcntl(lease.get(), F_DUPFD, 900);  // F_DUPFD: the copy has no FD_CLOEXEC
+  if (high < 0) {
+    ::fcntl(lease.get(), F_SETFD, 0);
+    lease.release();
+    return;
+  }
+  lease.reset();  // the copy shares the open file description and its lock
+}
+
+void apply_build_env(const BuildMeta& meta) {
+  for (const auto& [key, value] : meta.env) ::setenv(key.c_str(), value.c_str(), 1);
+  if (!meta.path_prepend.empty()) {
+    std::string path;
+    for (const auto& p : meta.path_prepend) path += p + ":";
+    const char* old = std::getenv("PATH");
+    path += old ? old : "";
+    ::setenv("PATH", path.c_str(), 1);
+  }
+}
+
+[[noreturn]] void exec(const std::string& exe, char** argv) {
+  argv[0] = const_cast<char*>(exe.c_str());
+  ::execv(exe.c_str(), argv);
+  fail(kCannotRun, "rtx: cannot run " + exe + ": " + std::strerror(errno) + ": check the file or reinstall the tool");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 1) fail(kCannotRun, "rtx-shim: started without argv[0]");
+  std::string command = argv[0];
+  command = command.substr(command.rfind('/') + 1);
+  if (command == "rtx-shim") {  // `rtx-shim CMD ARGS…` behaves like the shim named CMD
+    if (argc < 2) fail(kCannotRun, "rtx-shim: this is the shim every file in shims/ links to: run a shim, or rtx-shim CMD ARGS");
+    command = argv[1];
+    ++argv;
+  }
+
+  auto roots = roots_from_env();
+  if (!roots) fail(kCannotRun, "rtx: " + roots.error());
+  StoreLayout layout{roots->data};
+
+  std::string index;
+  if (int err = read_file(layout.shim_index(), index); err)
+    fail(kNotInstalled, "rtx: cannot read " + layout.shim_index() + " (" + std::strerror(err) +
+                            "): run 'rtx reshim'");
+  std::vector<std::string> tools = tools_for_command(index, command);
+  if (tools.empty())
+    fail(kNotInstalled, "rtx: no installed tool provides '" + command + "' (" + layout.shim_index() +
+                            "): install the tool, then run 'rtx reshim'");
+
+  std::string cwd = current_dir();
+  RequestFinder finder(*roots, cwd);
+  for (const std::string& tool : tools) {
+    auto request = finder.find(tool);
+    if (!request) fail(kCannotRun, "rtx: " + request.error());
+    if (request->tool.empty()) continue;  // this tool is not configured here; another may be
+
+    Acquired build;
+    bool found = acquire_build(layout, *request, build);
+    if (!build.warning.empty()) say(build.warning);
+    if (!found)
+      fail(kNotInstalled, "rtx: " + tool + " " + request->joined() + " (asked by " + request->source +
+                              ") is not installed, in " + cwd + ": run 'rtx install " + tool + "@" +
+                              request->specs.front().text + "'");
+
+    if (build.version == "system") {
+      const char* path = std::getenv("PATH");
+      std::string exe = find_system_command(command, path ? path : "", layout.shims_dir());
+      if (exe.empty())
+        fail(kNotInstalled, "rtx: " + tool + " is set to 'system' (" + request->source + ") but no '" + command +
+                                "' is on PATH outside " + layout.shims_dir() + ", in " + cwd +
+                                ": install it on the system or pick a version with 'rtx use'");
+      exec(exe, argv);
+    }
+
+    BuildMeta meta = load_build_meta(build.entry_path);
+    std::string exe = find_command(build.entry_path, meta, command);
+    if (exe.empty())
+      fail(kNotInstalled, "rtx: " + tool + " " + build.version + " (" + build.entry_path + ") has no command '" +
+                              command + "', in " + cwd + ": pick a version that has it with 'rtx use'");
+    apply_build_env(meta);
+    std::string pin = encode_pin(Pin{request->joined(), build.entry_path});
+    ::setenv(pin_env_var(tool).c_str(), pin.c_str(), 1);
+    keep_lease_across_exec(build.lease);
+    exec(exe, argv);
+  }
+
+  std::string names;
+  for (const auto& t : tools) names += (names.empty() ? "" : ", ") + t;
+  fail(kNotInstalled, "rtx: no version of " + names + " is configured for " + cwd + ": run 'rtx use " + tools.front() +
+                          "@<version>' or set " + version_env_var(tools.front()));
+}
