@@ -1,0 +1,44 @@
+// asdf plugins run unchanged (DESIGN.md §8): bin/list-all, bin/latest-stable,
+// bin/download, bin/install, bin/list-bin-paths, bin/exec-env, with the
+// ASDF_* variables asdf and mise set. bin/smoke is an rtx extension: run after
+// install, a failure fails the install.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "manager/backends/backend.hpp"
+
+namespace rtx::backends {
+
+struct PluginTimeouts {
+  std::chrono::milliseconds list{60'000};
+  std::chrono::milliseconds install{1'800'000};
+  std::chrono::milliseconds smoke{60'000};
+};
+
+// RTX_PLUGIN_TIMEOUT / RTX_INSTALL_TIMEOUT (seconds) override the defaults.
+PluginTimeouts timeouts_from_env();
+
+class AsdfPlugin : public Backend {
+ public:
+  AsdfPlugin(std::string name, std::string dir, PluginTimeouts timeouts)
+      : name_(std::move(name)), dir_(std::move(dir)), timeouts_(timeouts) {}
+
+  std::string describe() const override { return "asdf plugin " + name_ + " (" + dir_ + ")"; }
+  Expected<std::vector<std::string>> list_remote() override;
+  Expected<std::string> latest_stable(const std::string& prefix) override;
+  Status install(const InstallRequest& req) override;
+  Expected<resolver::BuildMeta> describe_build(const InstallRequest& req) override;
+  Status smoke_test(const InstallRequest& req, const resolver::BuildMeta& meta) override;
+
+ private:
+  bool has_script(const char* name) const;
+  std::string script(const char* name) const { return dir_ + "/bin/" + name; }
+
+  std::string name_;
+  std::string dir_;
+  PluginTimeouts timeouts_;
+};
+
+}  // namespace rtx::backends

@@ -1,0 +1,48 @@
+// rtx reshim, rtx plugins link|ls, rtx doctor.
+#include <fmt/core.h>
+
+#include <cstdlib>
+
+#include "manager/backends/plugins.hpp"
+#include "manager/cli/commands.hpp"
+#include "manager/store/recovery.hpp"
+#include "manager/store/reshim.hpp"
+#include "manager/util/fs.hpp"
+
+namespace rtx::cli {
+
+int cmd_reshim(Context& ctx) {
+  if (auto st = store::reshim(ctx.layout, ctx.shim_binary); !st) return fail(st.error());
+  note("shims rewritten in " + ctx.layout.shims_dir());
+  return kExitOk;
+}
+
+int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir) {
+  std::string abs = util::absolute(dir, ctx.cwd);
+  if (auto st = backends::link_plugin(ctx.layout, name, abs); !st) return fail(st.error());
+  note("linked plugin " + name + " -> " + abs);
+  return kExitOk;
+}
+
+int cmd_plugins_ls(Context& ctx) {
+  for (const auto& p : backends::list_plugins(ctx.layout)) fmt::print("{:<20} {}\n", p.name, p.dir);
+  return kExitOk;
+}
+
+int cmd_doctor(Context& ctx) {
+  auto report = store::recover_store(ctx.layout, ctx.shim_binary);
+  for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
+  int problems = 0;
+  if (!util::exists(ctx.shim_binary)) {
+    fmt::print("problem: the shim binary {} is missing: reinstall rtx or set RTX_SHIM_BINARY\n", ctx.shim_binary);
+    ++problems;
+  }
+  const char* path = std::getenv("PATH");
+  std::string p = std::string(":") + (path ? path : "") + ":";
+  if (p.find(":" + ctx.layout.shims_dir() + ":") == std::string::npos)
+    fmt::print("note: {} is not on PATH: add it to use the shims\n", ctx.layout.shims_dir());
+  fmt::print("data dir {}: {}\n", ctx.roots.data, problems ? "problems found" : "ok");
+  return problems ? kExitError : kExitOk;
+}
+
+}  // namespace rtx::cli

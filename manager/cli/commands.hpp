@@ -1,0 +1,27 @@
+// One function per `rtx` command; main.cpp (the only CLI11 unit) parses the
+// arguments and calls these. Each returns the exit status.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manager/cli/context.hpp"
+
+namespace rtx::cli {
+
+int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force);
+int cmd_uninstall(Context& ctx, const std::string& tool_version);
+int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json);
+int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix);
+int cmd_current(Context& ctx, const std::optional<std::string>& tool);
+int cmd_which(Context& ctx, const std::string& command);
+int cmd_where(Context& ctx, const std::string& tool_spec);
+int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
+int cmd_use(Context& ctx, const std::string& tool_spec, bool global);
+int cmd_reshim(Context& ctx);
+int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);
+int cmd_plugins_ls(Context& ctx);
+int cmd_doctor(Context& ctx);
+
+}  // namespace rtx::cli

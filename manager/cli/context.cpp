@@ -1,0 +1,108 @@
+#include "manager/cli/context.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "manager/backends/plugins.hpp"
+#include "manager/store/install_transaction.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/config_file.hpp"
+#include "resolver/version.hpp"
+
+namespace rtx::cli {
+
+Expected<Context> make_context() {
+  auto roots = resolver::roots_from_env();
+  if (!roots) return Error{roots.error()};
+  Context ctx{*roots, resolver::StoreLayout{roots->data}, {}, {}};
+  char buf[4096];
+  ctx.cwd = ::getcwd(buf, sizeof buf) ? buf : "/";
+  const char* shim = std::getenv("RTX_SHIM_BINARY");
+  ctx.shim_binary = shim && *shim ? shim : util::self_dir() + "/rtx-shim";
+  return ctx;
+}
+
+int fail(const std::string& message, int status) {
+  std::string line = "rtx: " + message + "\n";
+  (void)!::write(STDERR_FILENO, line.data(), line.size());
+  return status;
+}
+
+void note(const std::string& line) {
+  std::string out = "rtx: " + line + "\n";
+  (void)!::write(STDERR_FILENO, out.data(), out.size());
+}
+
+Expected<ToolSpec> parse_tool_spec(const std::string& text) {
+  ToolSpec out;
+  std::size_t at = text.rfind('@');
+  if (at == std::string::npos || at == 0 || text[at - 1] == ':') {
+    out.tool = text;
+  } else {
+    out.tool = text.substr(0, at);
+    out.spec = text.substr(at + 1);
+    if (out.spec->empty()) return make_error("'" + text + "' has an empty version after '@': write " + out.tool + "@1.2.3");
+  }
+  if (auto st = resolver::validate_tool_name(out.tool); !st) return Error{st.error()};
+  if (out.spec)
+    if (auto sp = resolver::parse_spec(*out.spec); !sp) return Error{"'" + text + "': " + sp.error()};
+  return out;
+}
+
+Expected<resolver::Request> request_from_cli(const std::string& tool, const std::string& spec) {
+  auto parsed = resolver::parse_spec(spec);
+  if (!parsed) return Error{parsed.error()};
+  return resolver::Request{tool, {*parsed}, "command line", 0};
+}
+
+Expected<std::string> pick_remote_version(backends::Backend& backend, const std::string& tool,
+                                          const resolver::VersionSpec& spec) {
+  if (spec.kind == resolver::SpecKind::System) return make_error(tool + "@system is not installed by rtx");
+  if (spec.kind == resolver::SpecKind::Latest) {
+    auto latest = backend.latest_stable("");
+    if (!latest) return Error{latest.error()};
+    if (!latest->empty()) return *latest;
+  }
+  auto versions = backend.list_remote();
+  if (!versions) return Error{versions.error()};
+  auto ranked = resolver::ranked_matches(spec, *versions);
+  if (ranked.empty())
+    return make_error("no version of " + tool + " matches '" + spec.text + "' among " +
+                      std::to_string(versions->size()) + " remote versions: see 'rtx ls-remote " + tool + "'");
+  return (*versions)[ranked.front()];
+}
+
+std::optional<resolver::Candidate> installed_match(const Context& ctx, const resolver::Request& request) {
+  resolver::Acquired acquired;
+  if (!resolver::acquire_build(ctx.layout, request, acquired)) return std::nullopt;
+  std::string entry = acquired.entry_path.substr(acquired.entry_path.rfind('/') + 1);
+  return resolver::Candidate{acquired.version, acquired.entry_path.empty() ? "" : entry};
+}
+
+Expected<std::string> ensure_installed(const Context& ctx, const std::string& tool, const resolver::VersionSpec& spec,
+                                       bool force) {
+  if (spec.kind == resolver::SpecKind::System) return std::string("system");
+  if (!force) {
+    resolver::Request req{tool, {spec}, "command line", 0};
+    if (auto m = installed_match(ctx, req)) {
+      note(tool + " " + m->version + " is already installed");
+      return m->version;
+    }
+  }
+  auto backend = backends::backend_for(ctx.layout, tool);
+  if (!backend) return Error{backend.error()};
+  auto version = pick_remote_version(**backend, tool, spec);
+  if (!version) return Error{version.error()};
+  note("installing " + tool + " " + *version + " with " + (*backend)->describe());
+  store::InstallOptions opts{force, ctx.shim_binary, ctx.roots.cache + "/plugin-downloads"};
+  auto outcome = store::install_version(ctx.layout, **backend, tool, *version, opts);
+  if (!outcome) return Error{outcome.error()};
+  if (outcome->already_installed)
+    note(tool + " " + *version + " is already installed (" + outcome->entry_path + ")");
+  else
+    note("installed " + tool + " " + *version + " in " + outcome->entry_path);
+  return *version;
+}
+
+}  // namespace rtx::cli

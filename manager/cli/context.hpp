@@ -1,0 +1,61 @@
+// What every command needs: the roots, the store layout, the working directory,
+// the shim binary; plus the helpers commands share.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "manager/backends/backend.hpp"
+#include "resolver/acquire.hpp"
+#include "resolver/expected.hpp"
+#include "resolver/request.hpp"
+#include "resolver/roots.hpp"
+#include "resolver/store_layout.hpp"
+
+namespace rtx::cli {
+
+struct Context {
+  resolver::Roots roots;
+  resolver::StoreLayout layout;
+  std::string cwd;
+  std::string shim_binary;
+
+  resolver::RequestFinder finder() const { return resolver::RequestFinder(roots, cwd); }
+};
+
+Expected<Context> make_context();
+
+// Exit statuses (docs/exit-codes.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;
+inline constexpr int kExitNotInstalled = 127;
+
+// Prints "rtx: <message>" on stderr and returns kExitError (or `status`).
+int fail(const std::string& message, int status = kExitError);
+void note(const std::string& line);  // a status line on stderr
+
+struct ToolSpec {
+  std::string tool;
+  std::optional<std::string> spec;  // absent: "node" alone
+};
+
+// "node@20", "node", "npm:@scope/pkg@1.2".
+Expected<ToolSpec> parse_tool_spec(const std::string& text);
+
+// A request from the command line: source "command line".
+Expected<resolver::Request> request_from_cli(const std::string& tool, const std::string& spec);
+
+// The newest remote version a spec selects.
+Expected<std::string> pick_remote_version(backends::Backend& backend, const std::string& tool,
+                                          const resolver::VersionSpec& spec);
+
+// Installs what `spec` selects unless an installed READY build already
+// satisfies it; returns the version now installed.
+Expected<std::string> ensure_installed(const Context& ctx, const std::string& tool, const resolver::VersionSpec& spec,
+                                       bool force);
+
+// The installed version a request resolves to (lease taken and released).
+std::optional<resolver::Candidate> installed_match(const Context& ctx, const resolver::Request& request);
+
+}  // namespace rtx::cli

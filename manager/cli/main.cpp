@@ -1,0 +1,135 @@
+// The `rtx` CLI: argument parsing only (the one CLI11 unit); the work is in
+// the cmd_*.cpp files. Exceptions end here, as one line and a non-zero exit.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+
+#include "manager/cli/commands.hpp"
+#include "manager/store/recovery.hpp"
+#include "manager/util/process_runner.hpp"
+
+using namespace rtx::cli;
+
+namespace {
+
+struct Args {
+  std::vector<std::string> tool_specs;
+  std::vector<std::string> command;
+  std::string one;
+  std::string two;
+  std::optional<std::string> opt_tool;
+  std::optional<std::string> opt_prefix;
+  bool json = false;
+  bool force = false;
+  bool global = false;
+};
+
+int run(int argc, char** argv) {
+  CLI::App app{"rtx: toolchain versions that never break what is running (see docs/)", "rtx"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "rtx 0.1.0");
+  Args a;
+  std::function<int(Context&)> action;
+  bool recover = true;
+
+  auto* install = app.add_subcommand("install", "Install tool versions (no argument: everything the config asks for)");
+  install->add_option("tool@spec", a.tool_specs, "e.g. node@20, python@3.12.1, hello@latest");
+  install->add_flag("-f,--force", a.force, "Build again even if the version is installed (the old build is retired)");
+  install->callback([&] { action = [&](Context& c) { return cmd_install(c, a.tool_specs, a.force); }; });
+
+  auto* uninstall = app.add_subcommand("uninstall", "Retire an installed version; removed once no process uses it");
+  uninstall->add_option("tool@version", a.one)->required();
+  uninstall->callback([&] { action = [&](Context& c) { return cmd_uninstall(c, a.one); }; });
+
+  auto* ls = app.add_subcommand("ls", "List installed builds and their states");
+  ls->add_option("tool", a.opt_tool);
+  ls->add_flag("--json", a.json, "JSON array for scripts");
+  ls->callback([&] { action = [&](Context& c) { return cmd_ls(c, a.opt_tool, a.json); }; });
+
+  auto* ls_remote = app.add_subcommand("ls-remote", "List versions available to install");
+  ls_remote->add_option("tool", a.one)->required();
+  ls_remote->add_option("prefix", a.opt_prefix);
+  ls_remote->callback([&] { action = [&](Context& c) { return cmd_ls_remote(c, a.one, a.opt_prefix); }; });
+
+  auto* current = app.add_subcommand("current", "Show the version each configured tool resolves to here");
+  current->add_option("tool", a.opt_tool);
+  current->callback([&] { action = [&](Context& c) { return cmd_current(c, a.opt_tool); }; });
+
+  auto* which = app.add_subcommand("which", "Show the executable a shim would run here");
+  which->add_option("command", a.one)->required();
+  which->callback([&] { action = [&](Context& c) { return cmd_which(c, a.one); }; });
+
+  auto* where = app.add_subcommand("where", "Show the install prefix of a tool version");
+  where->add_option("tool[@spec]", a.one)->required();
+  where->callback([&] { action = [&](Context& c) { return cmd_where(c, a.one); }; });
+
+  auto* exec = app.add_subcommand("exec", "Run a command with tool versions pinned, as a shim would");
+  exec->add_option("tool@spec", a.tool_specs, "Tools to put first on PATH (default: the configured ones)");
+  exec->footer("Usage: rtx exec [tool@spec…] -- COMMAND [ARGS…]");
+  exec->callback([&] {
+    recover = false;  // exec is on the hot path of scripts
+    action = [&](Context& c) { return cmd_exec(c, a.tool_specs, a.command); };
+  });
+
+  auto* use = app.add_subcommand("use", "Install a version and record it in rtx.toml (or the global config)");
+  use->add_option("tool@spec", a.one)->required();
+  use->add_flag("-g,--global", a.global, "Write $RTX_CONFIG_DIR/config.toml");
+  use->callback([&] { action = [&](Context& c) { return cmd_use(c, a.one, a.global); }; });
+
+  auto* reshim = app.add_subcommand("reshim", "Rewrite shims/ and shims/.index from the installed builds");
+  reshim->callback([&] { action = [&](Context& c) { return cmd_reshim(c); }; });
+
+  auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
+  doctor->callback([&] {
+    recover = false;  // doctor runs recovery itself and reports it
+    action = [&](Context& c) { return cmd_doctor(c); };
+  });
+
+  auto* plugins = app.add_subcommand("plugins", "Manage asdf plugins");
+  plugins->require_subcommand(1);
+  auto* link = plugins->add_subcommand("link", "Use a local folder as the plugin NAME");
+  link->add_option("name", a.one)->required();
+  link->add_option("dir", a.two)->required();
+  link->callback([&] { action = [&](Context& c) { return cmd_plugins_link(c, a.one, a.two); }; });
+  auto* pls = plugins->add_subcommand("ls", "List plugins");
+  pls->callback([&] { action = [&](Context& c) { return cmd_plugins_ls(c); }; });
+
+  // `rtx exec node@20 -- node -v`: everything after "--" is the command.
+  std::vector<std::string> raw(argv + 1, argv + argc);
+  auto dashdash = std::find(raw.begin(), raw.end(), "--");
+  if (!raw.empty() && raw[0] == "exec" && dashdash != raw.end()) {
+    a.command.assign(dashdash + 1, raw.end());
+    raw.erase(dashdash, raw.end());
+    std::reverse(raw.begin(), raw.end());
+    try {
+      app.parse(raw);
+    } catch (const CLI::ParseError& e) {
+      return app.exit(e);
+    }
+  } else {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      int status = app.exit(e);
+      return status == 0 ? 0 : 2;
+    }
+  }
+
+  auto ctx = make_context();
+  if (!ctx) return fail(ctx.error());
+  rtx::util::install_interrupt_handlers();
+  if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary);
+  return action(*ctx);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "rtx: internal error: %s: please report it with the command you ran\n", e.what());
+    return 70;
+  }
+}

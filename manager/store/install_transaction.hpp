@@ -1,0 +1,30 @@
+// The install transaction of DESIGN.md §6: install lock, BUILDING entry built
+// in place, verify, then the commit under the tool lock in its fixed order.
+// Any failure: the entry becomes FAILED and is removed; the pointer never moved.
+#pragma once
+
+#include <string>
+
+#include "manager/backends/backend.hpp"
+#include "resolver/expected.hpp"
+#include "resolver/store_layout.hpp"
+
+namespace rtx::store {
+
+struct InstallOptions {
+  bool force = false;        // a new build even when the version is installed
+  std::string shim_binary;   // what shims/ links to
+  std::string download_root; // $RTX_CACHE_DIR/plugin-downloads
+};
+
+struct InstallOutcome {
+  std::string entry_path;
+  bool already_installed = false;
+  std::string retired_entry;  // a previous build of the same version, now RETIRED
+};
+
+Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, backends::Backend& backend,
+                                         const std::string& tool, const std::string& version,
+                                         const InstallOptions& options);
+
+}  // namespace rtx::store

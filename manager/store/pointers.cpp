@@ -1,0 +1,67 @@
+#include "manager/store/pointers.hpp"
+
+#include <unistd.h>
+
+#include <map>
+
+#include "manager/store/atomic_file.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/file_io.hpp"
+#include "resolver/version.hpp"
+
+namespace rtx::store {
+
+std::vector<Pointer> list_pointers(const resolver::StoreLayout& layout, const std::string& tool) {
+  std::vector<Pointer> out;
+  for (const auto& name : resolver::list_install_names(layout, tool)) {
+    std::string entry = resolver::pointer_entry(layout, tool, name);
+    if (!entry.empty()) out.push_back(Pointer{name, entry});
+  }
+  return out;
+}
+
+Status set_pointer(const resolver::StoreLayout& layout, const std::string& tool, const std::string& version,
+                   const std::string& entry) {
+  if (auto st = util::make_dirs(layout.installs_dir(tool)); !st) return st;
+  return replace_symlink(layout.pointer_path(tool, version), resolver::StoreLayout::pointer_target(tool, entry));
+}
+
+Status remove_pointer(const resolver::StoreLayout& layout, const std::string& tool, const std::string& version) {
+  if (::unlink(layout.pointer_path(tool, version).c_str()) != 0 && errno != ENOENT)
+    return make_error("cannot remove " + layout.pointer_path(tool, version) + ": " + util::errno_text());
+  util::fsync_dir(layout.installs_dir(tool));
+  return ok_status();
+}
+
+Status refresh_fuzzy_links(const resolver::StoreLayout& layout, const std::string& tool) {
+  std::vector<Pointer> pointers = list_pointers(layout, tool);
+  std::map<std::string, std::string> want;  // fuzzy name -> version
+  auto offer = [&](const std::string& name, const std::string& version) {
+    auto it = want.find(name);
+    if (it == want.end() || resolver::compare_versions(version, it->second) > 0) want[name] = version;
+  };
+  for (const auto& p : pointers) {
+    if (resolver::is_prerelease(p.version)) continue;
+    offer("latest", p.version);
+    for (std::size_t dot = p.version.find('.'); dot != std::string::npos; dot = p.version.find('.', dot + 1))
+      offer(p.version.substr(0, dot), p.version);
+  }
+  for (const auto& p : pointers) want.erase(p.version);  // an exact pointer keeps its name
+
+  for (const auto& name : resolver::list_install_names(layout, tool)) {
+    if (!resolver::pointer_entry(layout, tool, name).empty()) continue;
+    auto it = want.find(name);
+    std::string current = resolver::read_link(layout.pointer_path(tool, name));
+    if (it == want.end()) {
+      ::unlink(layout.pointer_path(tool, name).c_str());
+    } else if (current == it->second) {
+      want.erase(it);
+    }
+  }
+  for (const auto& [name, version] : want)
+    if (auto st = replace_symlink(layout.pointer_path(tool, name), version); !st) return st;
+  util::fsync_dir(layout.installs_dir(tool));
+  return ok_status();
+}
+
+}  // namespace rtx::store

@@ -1,0 +1,78 @@
+#include "manager/store/recovery.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "manager/store/entries.hpp"
+#include "manager/store/file_lock.hpp"
+#include "manager/store/pointers.hpp"
+#include "manager/store/reaper.hpp"
+#include "manager/store/reshim.hpp"
+#include "resolver/version.hpp"
+
+namespace rtx::store {
+namespace {
+
+void remove_abandoned(const resolver::StoreLayout& layout, const Entry& e, RecoveryReport& report) {
+  auto lock = FileLock::try_acquire(layout.install_lock(e.tool, e.version), LockMode::Exclusive);
+  if (!lock || !lock->held()) return;  // an installer is working on it
+  if (remove_entry(e.path)) report.actions.push_back("removed abandoned " + std::string(resolver::state_name(e.state)) +
+                                                     " build " + e.path);
+}
+
+// Under the tool lock: pointers name READY builds only.
+bool repair_pointers(const resolver::StoreLayout& layout, const std::string& tool, RecoveryReport& report) {
+  bool changed = false;
+  std::vector<Entry> entries = list_entries(layout, tool);
+  std::set<std::string> named;
+  for (const auto& p : list_pointers(layout, tool)) {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.name == p.entry; });
+    if (it != entries.end() && it->state == EntryState::Ready) {
+      named.insert(p.entry);
+      continue;
+    }
+    // The newest READY build of the same version replaces it, else the pointer goes.
+    const Entry* best = nullptr;
+    for (const auto& e : entries)
+      if (e.version == p.version && e.state == EntryState::Ready && (!best || e.name > best->name)) best = &e;
+    if (best) {
+      set_pointer(layout, tool, p.version, best->name);
+      named.insert(best->name);
+      report.actions.push_back("repointed " + tool + " " + p.version + " to " + best->path);
+    } else {
+      remove_pointer(layout, tool, p.version);
+      report.actions.push_back("removed pointer " + tool + " " + p.version + " (build " + p.entry + " not READY)");
+    }
+    changed = true;
+  }
+  for (const auto& e : entries) {
+    if (e.state != EntryState::Ready || named.count(e.name)) continue;
+    set_state(e.path, EntryState::Retired);  // a commit died before its pointer flip
+    report.actions.push_back("retired unreferenced build " + e.path);
+    changed = true;
+  }
+  if (changed) refresh_fuzzy_links(layout, tool);
+  return changed;
+}
+
+}  // namespace
+
+RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary) {
+  RecoveryReport report;
+  bool changed = false;
+  for (const std::string& tool : list_tools(layout)) {
+    for (const Entry& e : list_entries(layout, tool)) {
+      if (e.state == EntryState::Building || e.state == EntryState::Failed || e.state == EntryState::Missing ||
+          e.state == EntryState::Unknown)
+        remove_abandoned(layout, e, report);
+      else if (e.state == EntryState::Reaping && reap_build(layout, tool, e.name).outcome == ReapOutcome::Reaped)
+        report.actions.push_back("finished reaping " + e.path);
+    }
+    auto tool_lock = FileLock::acquire(layout.tool_lock(tool), LockMode::Exclusive);
+    if (tool_lock && repair_pointers(layout, tool, report)) changed = true;
+  }
+  if (changed) reshim(layout, shim_binary);
+  return report;
+}
+
+}  // namespace rtx::store

@@ -1,0 +1,74 @@
+#include "manager/store/reshim.hpp"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <map>
+#include <set>
+
+#include "manager/store/atomic_file.hpp"
+#include "manager/store/entries.hpp"
+#include "manager/store/pointers.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/build_meta.hpp"
+#include "resolver/file_io.hpp"
+
+namespace rtx::store {
+namespace {
+
+std::vector<std::string> executables_in(const std::string& dir) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return out;
+  while (dirent* de = ::readdir(d)) {
+    if (de->d_name[0] == '.') continue;
+    if (resolver::is_executable_file(dir + "/" + de->d_name)) out.emplace_back(de->d_name);
+  }
+  ::closedir(d);
+  return out;
+}
+
+}  // namespace
+
+Status reshim(const resolver::StoreLayout& layout, const std::string& shim_binary) {
+  std::map<std::string, std::set<std::string>> index;  // command -> tools
+  for (const std::string& tool : list_tools(layout)) {
+    for (const Pointer& p : list_pointers(layout, tool)) {
+      std::string entry = layout.entry_path(tool, p.entry);
+      for (const auto& dir : resolver::load_build_meta(entry).bin_dirs)
+        for (const auto& cmd : executables_in(entry + "/" + dir)) index[cmd].insert(tool);
+    }
+  }
+  std::string shims = layout.shims_dir();
+  if (auto st = util::make_dirs(shims); !st) return st;
+
+  std::string text;
+  for (const auto& [cmd, tools] : index) {
+    text += cmd;
+    for (const auto& t : tools) text += "\t" + t;
+    text += "\n";
+  }
+  // Shims first, then the index: a shim never finds a command missing from it.
+  for (const auto& [cmd, tools] : index) {
+    std::string link = shims + "/" + cmd;
+    if (resolver::read_link(link) == shim_binary) continue;
+    if (auto st = replace_symlink(link, shim_binary); !st) return st;
+  }
+  if (auto st = write_file_atomic(layout.shim_index(), text); !st) return st;
+  if (DIR* d = ::opendir(shims.c_str())) {
+    std::vector<std::string> stale;
+    while (dirent* de = ::readdir(d)) {
+      std::string n = de->d_name;
+      if (n[0] == '.' || index.count(n)) continue;
+      std::string target = resolver::read_link(shims + "/" + n);
+      if (!target.empty() && target.size() >= 8 && target.compare(target.size() - 8, 8, "rtx-shim") == 0)
+        stale.push_back(n);
+    }
+    ::closedir(d);
+    for (const auto& n : stale) ::unlink((shims + "/" + n).c_str());
+  }
+  return ok_status();
+}
+
+}  // namespace rtx::store

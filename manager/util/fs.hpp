@@ -1,0 +1,31 @@
+// Thin helpers over POSIX for the write side of the store.
+#pragma once
+
+#include <string>
+
+#include "resolver/expected.hpp"
+
+namespace rtx::util {
+
+// mkdir -p; errors name the path and the reason.
+Status make_dirs(const std::string& path);
+
+// fsync of a directory, so a rename in it is durable.
+void fsync_dir(const std::string& dir);
+
+std::string parent_dir(const std::string& path);
+
+// rm -rf that never follows symlinks out of the tree.
+Status remove_tree(const std::string& path);
+
+bool exists(const std::string& path);  // lstat succeeds
+
+// The directory holding this executable (/proc/self/exe).
+std::string self_dir();
+
+std::string errno_text();
+
+// Absolute, lexically normalised path (no symlink resolution).
+std::string absolute(const std::string& path, const std::string& cwd);
+
+}  // namespace rtx::util

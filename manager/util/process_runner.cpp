@@ -1,0 +1,159 @@
+#include "manager/util/process_runner.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+
+// Boost 1.81's header-only Process v2 leaves process_environment::on_setup
+// undefined; separate compilation of src.hpp in this, the only unit using it, fixes it.
+#define BOOST_PROCESS_V2_SEPARATE_COMPILATION 1
+#include <boost/asio.hpp>
+#include <boost/process/v2.hpp>
+#include <boost/process/v2/src.hpp>
+#include <cstring>
+#include <functional>
+
+extern char** environ;
+
+namespace rtx::util {
+namespace bp = boost::process::v2;
+namespace asio = boost::asio;
+
+namespace {
+
+std::atomic<int> g_signal{0};
+
+void on_signal(int sig) { g_signal.store(sig); }
+
+// Launcher hook: the child leads a new process group, so killpg reaches its
+// whole tree (a plugin's own children included).
+struct NewProcessGroup {
+  template <typename Launcher>
+  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+    ::setpgid(0, 0);
+    // Default dispositions for the child, whatever rtx installed.
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_DFL);
+    return {};
+  }
+};
+
+std::vector<std::string> build_environment(const std::vector<std::pair<std::string, std::string>>& overrides) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv(*e);
+    std::string_view key = kv.substr(0, kv.find('='));
+    bool replaced = false;
+    for (const auto& [k, v] : overrides) replaced = replaced || key == k;
+    if (!replaced) env.emplace_back(kv);
+  }
+  for (const auto& [k, v] : overrides) env.push_back(k + "=" + v);
+  return env;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+  ::sigaction(SIGHUP, &sa, nullptr);
+}
+
+bool interrupted() { return g_signal.load() != 0; }
+
+std::string RunResult::describe(std::chrono::milliseconds timeout) const {
+  if (!spawn_error.empty()) return "could not start: " + spawn_error;
+  if (interrupted) return "was interrupted";
+  if (timed_out) return "timed out after " + std::to_string(timeout.count() / 1000.0).substr(0, 5) + "s";
+  if (exit_code > 128) return "was killed by signal " + std::to_string(exit_code - 128);
+  return "exited with status " + std::to_string(exit_code);
+}
+
+RunResult run_process(const RunSpec& spec) {
+  RunResult result;
+  if (interrupted()) {
+    result.interrupted = true;
+    return result;
+  }
+  asio::io_context ctx;
+  asio::readable_pipe out_pipe(ctx);
+  std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  std::vector<std::string> env = build_environment(spec.env);
+
+  bp::error_code ec;
+  auto stdout_binding = [&]() -> bp::process_stdio {
+    if (spec.capture_stdout) return bp::process_stdio{nullptr, out_pipe, {}};
+    if (spec.stdout_to_stderr) return bp::process_stdio{nullptr, STDERR_FILENO, {}};
+    return bp::process_stdio{nullptr, {}, {}};
+  };
+  std::unique_ptr<bp::process> proc;
+  try {
+    if (spec.cwd.empty())
+      proc = std::make_unique<bp::process>(ctx, spec.argv[0], args, stdout_binding(), bp::process_environment(env),
+                                           NewProcessGroup{});
+    else
+      proc = std::make_unique<bp::process>(ctx, spec.argv[0], args, stdout_binding(), bp::process_environment(env),
+                                           bp::process_start_dir(spec.cwd), NewProcessGroup{});
+  } catch (const std::exception& e) {
+    result.spawn_error = e.what();
+    return result;
+  }
+  const pid_t pgid = proc->id();
+
+  asio::steady_timer deadline(ctx);
+  std::array<char, 8192> buf;
+  std::function<void(const bp::error_code&, std::size_t)> on_read = [&](const bp::error_code& rec, std::size_t n) {
+    result.out.append(buf.data(), n);
+    if (!rec)
+      out_pipe.async_read_some(asio::buffer(buf), on_read);
+    else
+      deadline.cancel();
+  };
+  if (spec.capture_stdout) out_pipe.async_read_some(asio::buffer(buf), on_read);
+
+  bool exited = false;
+  asio::steady_timer poll(ctx);
+  auto start = std::chrono::steady_clock::now();
+  std::function<void(const bp::error_code&)> on_poll = [&](const bp::error_code& pec) {
+    if (pec || exited) return;
+    if (interrupted() && !result.interrupted) {
+      result.interrupted = true;
+      ::killpg(pgid, SIGTERM);
+    }
+    if (spec.timeout.count() > 0 && !result.timed_out && std::chrono::steady_clock::now() - start >= spec.timeout) {
+      result.timed_out = true;
+      ::killpg(pgid, SIGKILL);
+    }
+    poll.expires_after(std::chrono::milliseconds(50));
+    poll.async_wait(on_poll);
+  };
+  poll.expires_after(std::chrono::milliseconds(50));
+  poll.async_wait(on_poll);
+
+  proc->async_wait([&](const bp::error_code& wec, int code) {
+    exited = true;
+    poll.cancel();
+    result.exit_code = wec ? -1 : code;
+    // Whatever the script left behind in its group goes with it; then the
+    // pipe reaches EOF even if a straggler held it.
+    ::killpg(pgid, SIGKILL);
+    if (spec.capture_stdout) {
+      deadline.expires_after(std::chrono::milliseconds(500));
+      deadline.async_wait([&](const bp::error_code& dec) {
+        if (!dec) out_pipe.close();
+      });
+    }
+  });
+  ctx.run();
+  if (result.exit_code < 0 && !result.timed_out && !result.interrupted && result.spawn_error.empty())
+    result.spawn_error = "lost track of the child";
+  return result;
+}
+
+}  // namespace rtx::util
