@@ -20,6 +20,7 @@ int cmd_where(Context& ctx, const std::string& tool_spec);
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
 int cmd_use(Context& ctx, const std::string& tool_spec, bool global);
 int cmd_reshim(Context& ctx);
+int cmd_gc(Context& ctx, bool dry_run);
 int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);
 int cmd_plugins_ls(Context& ctx);
 int cmd_doctor(Context& ctx);

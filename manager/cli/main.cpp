@@ -23,6 +23,7 @@ struct Args {
   bool json = false;
   bool force = false;
   bool global = false;
+  bool dry_run = false;
 };
 
 int run(int argc, char** argv) {
@@ -79,6 +80,10 @@ int run(int argc, char** argv) {
 
   auto* reshim = app.add_subcommand("reshim", "Rewrite shims/ and shims/.index from the installed builds");
   reshim->callback([&] { action = [&](Context& c) { return cmd_reshim(c); }; });
+
+  auto* gc = app.add_subcommand("gc", "Remove retired builds no process uses any more");
+  gc->add_flag("--dry-run", a.dry_run, "Only say what would be removed");
+  gc->callback([&] { action = [&](Context& c) { return cmd_gc(c, a.dry_run); }; });
 
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
   doctor->callback([&] {

@@ -107,13 +107,16 @@ RunResult run_process(const RunSpec& spec) {
   const pid_t pgid = proc->id();
 
   asio::steady_timer deadline(ctx);
+  bool eof = false;
   std::array<char, 8192> buf;
   std::function<void(const bp::error_code&, std::size_t)> on_read = [&](const bp::error_code& rec, std::size_t n) {
     result.out.append(buf.data(), n);
-    if (!rec)
+    if (!rec) {
       out_pipe.async_read_some(asio::buffer(buf), on_read);
-    else
+    } else {
+      eof = true;
       deadline.cancel();
+    }
   };
   if (spec.capture_stdout) out_pipe.async_read_some(asio::buffer(buf), on_read);
 
@@ -143,7 +146,7 @@ RunResult run_process(const RunSpec& spec) {
     // Whatever the script left behind in its group goes with it; then the
     // pipe reaches EOF even if a straggler held it.
     ::killpg(pgid, SIGKILL);
-    if (spec.capture_stdout) {
+    if (spec.capture_stdout && !eof) {
       deadline.expires_after(std::chrono::milliseconds(500));
       deadline.async_wait([&](const bp::error_code& dec) {
         if (!dec) out_pipe.close();
