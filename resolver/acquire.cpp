@@ -6,6 +6,7 @@
 #include <sys/file.h>
 
 #include "resolver/pin.hpp"
+#include "resolver/version.hpp"
 
 namespace rtx::resolver {
 
@@ -37,6 +38,29 @@ std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request&
     }
   }
   return out;
+}
+
+std::optional<Candidate> best_candidate(const StoreLayout& layout, const Request& request) {
+  std::vector<std::string> names;
+  bool listed = false;
+  for (const auto& spec : request.specs) {
+    if (spec.kind == SpecKind::System) return Candidate{"system", {}};
+    if (!listed) {
+      names = list_install_names(layout, request.tool);
+      listed = true;
+    }
+    std::size_t best = names.size();
+    for (std::size_t i = 0; i < names.size(); ++i)
+      if (spec_matches(spec, names[i]) && (best == names.size() || compare_versions(names[i], names[best]) > 0))
+        best = i;
+    if (best == names.size()) continue;
+    if (std::string entry = pointer_entry(layout, request.tool, names[best]); !entry.empty())
+      return Candidate{names[best], std::move(entry)};
+    for (std::size_t i : ranked_matches(spec, names))  // the top name was a fuzzy link
+      if (std::string entry = pointer_entry(layout, request.tool, names[i]); !entry.empty())
+        return Candidate{names[i], std::move(entry)};
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -82,9 +106,9 @@ bool try_pin(const Request& request, Acquired& out) {
 bool acquire_build(const StoreLayout& layout, const Request& request, Acquired& out) {
   if (try_pin(request, out)) return true;  // step 2
 
-  std::vector<Candidate> fast = list_candidates(layout, request);  // step 3
-  if (fast.empty()) return false;
-  if (take(layout, request, fast.front(), out)) return true;
+  std::optional<Candidate> fast = best_candidate(layout, request);  // step 3
+  if (!fast) return false;
+  if (take(layout, request, *fast, out)) return true;
 
   // Step 4, at most once: under the shared tool lock managers cannot flip
   // pointers, so a stream of upgrades cannot starve us.

@@ -4,6 +4,7 @@
 // slow-path try holds the tool lock shared.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,9 @@ struct Candidate {
 };
 
 std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request& request);
+
+// The first of list_candidates() without reading every pointer (the fast path).
+std::optional<Candidate> best_candidate(const StoreLayout& layout, const Request& request);
 
 // true: `out` holds a READY (or pinned RETIRED) build under LOCK_SH, or
 // out.version == "system" for a system spec (the caller looks up PATH).

@@ -3,6 +3,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <dirent.h>
+#include <fcntl.h>
+#include <iterator>
+#include <unistd.h>
 
 #include "resolver/file_io.hpp"
 
@@ -33,10 +37,7 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
     if (p == path) return static_cast<const ConfigFile*>(f.get());
   std::string text;
   int err = read_file(path, text);
-  if (err == ENOENT || err == ENOTDIR || err == EISDIR) {
-    cache_.emplace_back(path, nullptr);
-    return static_cast<const ConfigFile*>(nullptr);
-  }
+  if (err == ENOENT || err == ENOTDIR || err == EISDIR) return static_cast<const ConfigFile*>(nullptr);
   if (err)
     return make_error(path + ": cannot read: " + std::strerror(err) + ": fix its permissions or remove it");
   auto parsed = parse_config(path, text, format_of(path));
@@ -46,27 +47,60 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
   return static_cast<const ConfigFile*>(cache_.back().second.get());
 }
 
+namespace {
+
+// Which of kConfigNames `dir` holds, as a bit mask: one directory listing
+// (open + getdents64 + close) instead of five failed opens per level.
+unsigned config_names_in(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return 0;
+  unsigned present = 0;
+  alignas(8) char buf[16384];
+  for (;;) {
+    long n = ::getdents64(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    for (long off = 0; off < n;) {
+      auto* d = reinterpret_cast<struct dirent64*>(buf + off);
+      off += d->d_reclen;
+      const char* name = d->d_name;
+      if (name[0] != '.' && name[0] != 'r' && name[0] != 'm') continue;
+      for (unsigned i = 0; i < std::size(kConfigNames); ++i)
+        if (std::strcmp(name, kConfigNames[i]) == 0) present |= 1u << i;
+    }
+  }
+  ::close(fd);
+  return present;
+}
+
+}  // namespace
+
 Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) {
-  auto try_file = [&](const std::string& path, bool& stop) -> Status {
+  bool stop = false;
+  auto try_file = [&](const std::string& path) -> Status {
     auto f = load(path);
     if (!f) return Error{f.error()};
     if (*f && visit(**f)) stop = true;
     return ok_status();
   };
-  bool stop = false;
+  // Only an absolute working directory is walked (a relative $PWD fallback
+  // would never reach "/"); the global configs apply either way.
   std::string dir = cwd_;
-  for (;;) {
-    std::string base = dir == "/" ? std::string() : dir;
-    for (const char* name : kConfigNames) {
-      if (auto st = try_file(base + "/" + name, stop); !st) return st;
-      if (stop) return ok_status();
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (!dir.empty() && dir[0] == '/') {
+    for (;;) {
+      unsigned present = config_names_in(dir);
+      for (unsigned i = 0; present && i < std::size(kConfigNames); ++i) {
+        if (!(present & (1u << i))) continue;
+        if (auto st = try_file((dir == "/" ? "" : dir) + "/" + kConfigNames[i]); !st) return st;
+        if (stop) return ok_status();
+      }
+      if (dir == "/") break;
+      std::size_t slash = dir.rfind('/');
+      dir = slash == 0 ? "/" : dir.substr(0, slash);
     }
-    if (dir == "/" || dir.empty()) break;
-    std::size_t slash = dir.rfind('/');
-    dir = slash == 0 ? "/" : dir.substr(0, slash);
   }
-  if (auto st = try_file(roots_.config + "/config.toml", stop); !st || stop) return st;
-  if (!roots_.home.empty()) return try_file(roots_.home + "/.tool-versions", stop);
+  if (auto st = try_file(roots_.config + "/config.toml"); !st || stop) return st;
+  if (!roots_.home.empty()) return try_file(roots_.home + "/.tool-versions");
   return ok_status();
 }
 

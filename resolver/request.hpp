@@ -47,7 +47,7 @@ class RequestFinder {
   const std::string& cwd() const { return cwd_; }
 
  private:
-  // Parsed files, cached by path within this process; nullptr for absent.
+  // Parsed files, cached by path within this process (absent ones are not kept).
   Expected<const ConfigFile*> load(const std::string& path);
   // Calls visit(file) for each existing config in precedence order until it returns true.
   Status walk(const std::function<bool(const ConfigFile&)>& visit);

@@ -4,5 +4,8 @@
 
 #define TOML_HEADER_ONLY 1
 #define TOML_EXCEPTIONS 0
+// Floats through std::from_chars, not std::stringstream: keeps locale and
+// iostreams out of the static shim (~800 KB of text, ~35 µs per exec).
+#define TOML_FLOAT_CHARCONV 1
 #define TOML_ENABLE_WINDOWS_COMPAT 0
 #include <toml++/toml.h>

@@ -64,8 +64,13 @@ int compare_numeric(std::string_view a, std::string_view b) {
   return c < 0 ? -1 : (c > 0 ? 1 : 0);
 }
 
+// At one position: prerelease words < end of version < other words < numbers,
+// a total order (1.0.0-rc1 < 1.0.0 < 1.0.0+build1 < 1.0.0.1).
 int compare_words(std::string_view a, std::string_view b) {
+  constexpr int kPlainWord = 100;  // above every prerelease marker
   int ra = prerelease_rank(a), rb = prerelease_rank(b);
+  if (ra < 0) ra = kPlainWord;
+  if (rb < 0) rb = kPlainWord;
   if (ra != rb) return ra < rb ? -1 : 1;
   int c = a.compare(b);
   return c < 0 ? -1 : (c > 0 ? 1 : 0);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, runs every test (stress tests included),
+# then builds and runs the tests again under AddressSanitizer + UBSan.
+# Skip the slow stress tests locally with: RTX_SKIP_STRESS=1 scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+exclude=()
+[ -n "${RTX_SKIP_STRESS:-}" ] && exclude=(-LE stress)
+
+scripts/build.sh build -DRTX_BENCH=ON
+ctest --test-dir build --output-on-failure -j2 "${exclude[@]}"
+
+# Sanitizers: the same suite, with the binaries it drives built instrumented.
+scripts/build.sh build-asan -DRTX_SANITIZE=ON -DRTX_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j2 "${exclude[@]}"

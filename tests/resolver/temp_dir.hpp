@@ -1,0 +1,43 @@
+// A real temporary directory for a test (STYLE.md: the filesystem stays real):
+// mkdtemp under /tmp, removed recursively in the destructor, symlinks never followed.
+#pragma once
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace rtx::test {
+
+class ScopedTempDir {
+ public:
+  ScopedTempDir() {
+    char tmpl[] = "/tmp/rtx-resolver-test.XXXXXX";
+    if (!::mkdtemp(tmpl)) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~ScopedTempDir() {
+    // FTW_DEPTH: children before their directory; FTW_PHYS: a link is removed, never followed.
+    // Keep going past a failure so one stubborn file does not leave the rest behind.
+    ::nftw(
+        path_.c_str(),
+        [](const char* p, const struct stat*, int, struct FTW*) {
+          ::remove(p);
+          return 0;
+        },
+        16, FTW_DEPTH | FTW_PHYS);
+  }
+  ScopedTempDir(const ScopedTempDir&) = delete;
+  ScopedTempDir& operator=(const ScopedTempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace rtx::test
