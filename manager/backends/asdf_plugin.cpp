@@ -134,7 +134,7 @@ Expected<resolver::BuildMeta> AsdfPlugin::describe_build(const InstallRequest& r
   if (has_script("list-bin-paths")) {
     RunSpec spec{{script("list-bin-paths")}, asdf_env(dir_, req), {}, timeouts_.list, true, false};
     auto r = util::run_process(spec);
-    if (!r.ok()) return make_error("plugin " + name_ + ": bin/list-bin-paths " + r.describe(timeouts_.list));
+    if (!r.ok()) return make_error("plugin " + name_ + ": bin/list-bin-paths " + r.describe(timeouts_.list) + " (" + dir_ + ")");
     for (auto& d : split_words(r.out)) {
       if (d.empty() || d[0] == '/' || d.find("..") != std::string::npos)
         return make_error("plugin " + name_ + ": bin/list-bin-paths printed '" + d +
@@ -150,10 +150,10 @@ Expected<resolver::BuildMeta> AsdfPlugin::describe_build(const InstallRequest& r
                   script("exec-env")},
                  asdf_env(dir_, req), {}, timeouts_.list, true, false};
     auto r = util::run_process(spec);
-    if (!r.ok()) return make_error("plugin " + name_ + ": bin/exec-env " + r.describe(timeouts_.list));
+    if (!r.ok()) return make_error("plugin " + name_ + ": bin/exec-env " + r.describe(timeouts_.list) + " (" + dir_ + ")");
     std::string_view out = r.out;
     std::size_t split = out.find(std::string_view("\0--rtx--\0", 9));
-    if (split == std::string_view::npos) return make_error("plugin " + name_ + ": bin/exec-env printed no environment");
+    if (split == std::string_view::npos) return make_error("plugin " + name_ + ": bin/exec-env printed no environment (" + dir_ + "): fix the plugin");
     record_env_change(parse_env0(out.substr(0, split)), parse_env0(out.substr(split + 9)), meta);
   }
   return meta;
@@ -169,7 +169,7 @@ Status AsdfPlugin::smoke_test(const InstallRequest& req, const resolver::BuildMe
   RunSpec spec{{script("smoke")}, env, {}, timeouts_.smoke, false, true};
   auto r = util::run_process(spec);
   if (!r.ok())
-    return make_error("plugin " + name_ + ": the smoke test (bin/smoke) of " + req.version + " " +
+    return make_error("plugin " + name_ + ": the smoke test (" + dir_ + "/bin/smoke) of " + req.version + " " +
                       r.describe(timeouts_.smoke) + ": the build is broken, see the output above");
   return ok_status();
 }

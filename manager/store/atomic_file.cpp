@@ -23,7 +23,9 @@ std::string temp_name(const std::string& path) {
 Status write_file_atomic(const std::string& path, std::string_view content, int mode) {
   std::string tmp = temp_name(path);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return make_error("cannot write " + tmp + ": " + util::errno_text() + ": check permissions");
+  if (fd < 0)
+    return make_error("cannot write " + path + ": " + util::errno_text() +
+                      ": check that its folder exists and is writable");
   std::size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);

@@ -61,7 +61,9 @@ Expected<std::string> commit(const resolver::StoreLayout& layout, const Entry& e
   if (auto st = set_pointer(layout, e.tool, e.version, e.name); !st) return Error{st.error()};
   util::fault_point("commit-after-flip");
   refresh_fuzzy_links(layout, e.tool);
-  if (!previous.empty() && previous != e.name) set_state(layout.entry_path(e.tool, previous), EntryState::Retired);
+  if (!previous.empty() && previous != e.name &&
+      resolver::read_state(layout.entry_path(e.tool, previous)) == EntryState::Ready)
+    set_state(layout.entry_path(e.tool, previous), EntryState::Retired);
   util::fault_point("commit-after-retire");
   if (auto st = reshim(layout, options.shim_binary); !st) {
     // The pointer has moved: the install stands; `rtx reshim` repairs the shims.

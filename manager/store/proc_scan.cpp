@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 
 #include "resolver/file_io.hpp"
@@ -53,7 +54,17 @@ bool strip_deleted(std::string& path) {
 
 }  // namespace
 
-std::vector<pid_t> lease_holders(const std::string& lease_file) {
+// /proc shows resolved paths; the data dir may be reached through a symlink.
+std::string resolved(const std::string& path) {
+  char buf[PATH_MAX];
+  if (::realpath(path.c_str(), buf)) return buf;
+  std::string parent = path.substr(0, path.rfind('/'));
+  if (!parent.empty() && ::realpath(parent.c_str(), buf)) return std::string(buf) + path.substr(parent.size());
+  return path;
+}
+
+std::vector<pid_t> lease_holders(const std::string& lease_path_given) {
+  const std::string lease_file = resolved(lease_path_given);
   std::vector<pid_t> out;
   for_each_pid([&](pid_t pid, const std::string& dir) {
     for_each_fd_target(dir, [&](std::string target) {
@@ -66,9 +77,10 @@ std::vector<pid_t> lease_holders(const std::string& lease_file) {
   return out;
 }
 
-std::vector<ProcessUse> processes_using(const std::string& entry_path) {
+std::vector<ProcessUse> processes_using(const std::string& entry_path_given) {
   std::vector<ProcessUse> out;
-  const std::string lease = resolver::lease_path(entry_path);
+  const std::string entry_path = resolved(entry_path_given);
+  const std::string lease = resolved(resolver::lease_path(entry_path_given));
   const pid_t self = ::getpid();
   for_each_pid([&](pid_t pid, const std::string& dir) {
     if (pid == self) return;

@@ -16,6 +16,9 @@ namespace {
 void remove_abandoned(const resolver::StoreLayout& layout, const Entry& e, RecoveryReport& report) {
   auto lock = FileLock::try_acquire(layout.install_lock(e.tool, e.version), LockMode::Exclusive);
   if (!lock || !lock->held()) return;  // an installer is working on it
+  // Re-read under the lock: an installer may have committed since the listing.
+  EntryState now = resolver::read_state(e.path);
+  if (now == EntryState::Ready || now == EntryState::Retired || now == EntryState::Reaping) return;
   if (remove_entry(e.path)) report.actions.push_back("removed abandoned " + std::string(resolver::state_name(e.state)) +
                                                      " build " + e.path);
 }

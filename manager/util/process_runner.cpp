@@ -1,6 +1,8 @@
 #include "manager/util/process_runner.hpp"
 
+#include <fmt/core.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <array>
@@ -70,8 +72,8 @@ bool interrupted() { return g_signal.load() != 0; }
 std::string RunResult::describe(std::chrono::milliseconds timeout) const {
   if (!spawn_error.empty()) return "could not start: " + spawn_error;
   if (interrupted) return "was interrupted";
-  if (timed_out) return "timed out after " + std::to_string(timeout.count() / 1000.0).substr(0, 5) + "s";
-  if (exit_code > 128) return "was killed by signal " + std::to_string(exit_code - 128);
+  if (timed_out) return fmt::format("timed out after {:g}s", timeout.count() / 1000.0);
+  if (exit_code > 128 && exit_code < 128 + 65) return "was killed by signal " + std::to_string(exit_code - 128);
   return "exited with status " + std::to_string(exit_code);
 }
 
@@ -139,10 +141,14 @@ RunResult run_process(const RunSpec& spec) {
   poll.expires_after(std::chrono::milliseconds(50));
   poll.async_wait(on_poll);
 
-  proc->async_wait([&](const bp::error_code& wec, int code) {
+  proc->async_wait([&](const bp::error_code& wec, int) {
     exited = true;
     poll.cancel();
-    result.exit_code = wec ? -1 : code;
+    // The raw wait status: a death by signal N becomes 128 + N, as in a shell.
+    int raw = proc->native_exit_code();
+    if (wec) result.exit_code = -1;
+    else if (WIFSIGNALED(raw)) result.exit_code = 128 + WTERMSIG(raw);
+    else result.exit_code = WEXITSTATUS(raw);
     // Whatever the script left behind in its group goes with it; then the
     // pipe reaches EOF even if a straggler held it.
     ::killpg(pgid, SIGKILL);

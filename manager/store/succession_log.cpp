@@ -1,0 +1,74 @@
+#include "manager/store/succession_log.hpp"
+
+#include <algorithm>
+#include <unistd.h>
+
+#include "manager/store/atomic_file.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/file_io.hpp"
+#include "resolver/store_layout.hpp"
+
+namespace rtx::store {
+namespace {
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::string text;
+  resolver::read_file(path, text);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    std::string line = text.substr(pos, eol - pos);
+    if (!line.empty()) out.push_back(line);
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  return out;
+}
+
+Status write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  if (auto st = util::make_dirs(util::parent_dir(path)); !st) return st;
+  std::string text;
+  for (const auto& l : lines) text += l + "\n";
+  return write_file_atomic(path, text);
+}
+
+}  // namespace
+
+SuccessionLog::SuccessionLog(std::string state_dir, std::string tool)
+    : successions_(state_dir + "/successions/" + resolver::tool_dir_name(tool)),
+      held_back_(state_dir + "/held-back/" + resolver::tool_dir_name(tool)) {}
+
+std::vector<Succession> SuccessionLog::read() const {
+  std::vector<Succession> out;
+  for (const auto& line : read_lines(successions_)) {
+    std::size_t sp = line.find(' ');
+    if (sp == std::string::npos) continue;
+    out.push_back(Succession{line.substr(0, sp), line.substr(sp + 1)});
+  }
+  return out;
+}
+
+// Callers hold the tool lock, which serialises writers of one tool's files.
+Status SuccessionLog::append(const Succession& s) const {
+  auto lines = read_lines(successions_);
+  lines.push_back(s.retired + " " + s.successor);
+  if (lines.size() > 64) lines.erase(lines.begin(), lines.end() - 64);
+  return write_lines(successions_, lines);
+}
+
+std::vector<std::string> SuccessionLog::held_back() const { return read_lines(held_back_); }
+
+Status SuccessionLog::hold_back(const std::string& version) const {
+  auto lines = read_lines(held_back_);
+  if (std::find(lines.begin(), lines.end(), version) != lines.end()) return ok_status();
+  lines.push_back(version);
+  return write_lines(held_back_, lines);
+}
+
+Status SuccessionLog::clear_held_back() const {
+  ::unlink(held_back_.c_str());
+  return ok_status();
+}
+
+}  // namespace rtx::store

@@ -1,0 +1,257 @@
+// backends::AsdfPlugin (DESIGN.md §8): asdf plugin scripts run as asdf runs
+// them. Misbehaving plugins are small bash scripts written into a temp dir.
+#include "manager/backends/asdf_plugin.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "fs_helpers.hpp"
+#include "scoped_env.hpp"
+#include "temp_dir.hpp"
+
+namespace rtx::backends {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+const PluginTimeouts kFast{10s, 10s, 10s};
+
+struct AsdfPluginTest : ::testing::Test {
+  test::ScopedTempDir tmp;
+  std::string plugin_dir = tmp / "plugin";
+
+  void script(const std::string& name, const std::string& body) {
+    test::write_script(plugin_dir + "/bin/" + name, body);
+  }
+  AsdfPlugin plugin(PluginTimeouts t = kFast) { return AsdfPlugin("demo", plugin_dir, t); }
+  InstallRequest request(const std::string& version = "1.0.0") {
+    test::make_dirs(tmp / ("prefix-" + version));
+    return InstallRequest{"demo", version, tmp / ("prefix-" + version), tmp / ("download-" + version), 2};
+  }
+};
+
+TEST_F(AsdfPluginTest, ListRemoteSplitsWords) {
+  script("list-all", "printf '1.0.0  1.1.0\\n2.0.0\\t3.0.0-rc1 \\n\\n'");
+  auto versions = plugin().list_remote();
+  ASSERT_TRUE(versions) << versions.error();
+  EXPECT_THAT(*versions, ElementsAre("1.0.0", "1.1.0", "2.0.0", "3.0.0-rc1"));
+}
+
+TEST_F(AsdfPluginTest, ListRemoteOfTheSamplePluginHonoursHelloVersions) {
+  test::ScopedEnv versions("HELLO_VERSIONS", "0.1.0 0.2.0");
+  AsdfPlugin hello("hello", test::hello_plugin_dir(), kFast);
+  auto v = hello.list_remote();
+  ASSERT_TRUE(v) << v.error();
+  EXPECT_THAT(*v, ElementsAre("0.1.0", "0.2.0"));
+}
+
+TEST_F(AsdfPluginTest, ListRemoteFailureNamesThePlugin) {
+  script("list-all", "echo 'network down' >&2; exit 7");
+  auto versions = plugin().list_remote();
+  ASSERT_FALSE(versions);
+  EXPECT_THAT(versions.error(), HasSubstr("demo"));
+  EXPECT_THAT(versions.error(), HasSubstr("bin/list-all"));
+  EXPECT_THAT(versions.error(), HasSubstr("status 7"));
+}
+
+TEST_F(AsdfPluginTest, ListRemoteWithoutTheScriptIsAnError) {
+  test::make_dirs(plugin_dir + "/bin");
+  auto versions = plugin().list_remote();
+  ASSERT_FALSE(versions);
+  EXPECT_THAT(versions.error(), HasSubstr(plugin_dir));
+}
+
+TEST_F(AsdfPluginTest, ListRemoteIsStoppedByItsTimeout) {
+  script("list-all", "sleep 30");
+  auto start = std::chrono::steady_clock::now();
+  auto versions = plugin(PluginTimeouts{300ms, 10s, 10s}).list_remote();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  ASSERT_FALSE(versions);
+  EXPECT_THAT(versions.error(), HasSubstr("timed out"));
+}
+
+TEST_F(AsdfPluginTest, LatestStableAbsentIsEmpty) {
+  script("list-all", "echo 1.0.0");
+  auto latest = plugin().latest_stable("");
+  ASSERT_TRUE(latest) << latest.error();
+  EXPECT_EQ(*latest, "");
+}
+
+TEST_F(AsdfPluginTest, LatestStableGetsThePrefixAndTakesTheLastWord) {
+  script("latest-stable", "echo \"1.0.0 $1.4.2\"");
+  auto latest = plugin().latest_stable("20");
+  ASSERT_TRUE(latest) << latest.error();
+  EXPECT_EQ(*latest, "20.4.2");
+}
+
+TEST_F(AsdfPluginTest, LatestStableFailureIsAnError) {
+  script("latest-stable", "exit 1");
+  EXPECT_FALSE(plugin().latest_stable("1"));
+}
+
+TEST_F(AsdfPluginTest, InstallRunsDownloadThenInstallWithTheAsdfVariables) {
+  script("download", "mkdir -p \"$ASDF_DOWNLOAD_PATH\"; echo fetched > \"$ASDF_DOWNLOAD_PATH/src\"");
+  script("install",
+         "cat \"$ASDF_DOWNLOAD_PATH/src\" > \"$ASDF_INSTALL_PATH/seen\"\n"
+         "echo \"$ASDF_INSTALL_TYPE|$ASDF_INSTALL_VERSION|$ASDF_INSTALL_PATH|$ASDF_CONCURRENCY|$ASDF_PLUGIN_PATH\" "
+         ">> \"$ASDF_INSTALL_PATH/seen\"");
+  auto req = request("1.2.3");
+  auto st = plugin().install(req);
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(test::read_text(req.install_path + "/seen"),
+            "fetched\nversion|1.2.3|" + req.install_path + "|2|" + plugin_dir + "\n");
+}
+
+TEST_F(AsdfPluginTest, InstallFailureNamesThePluginAndTheStep) {
+  script("download", "exit 4");
+  script("install", "touch \"$ASDF_INSTALL_PATH/ran\"");
+  auto req = request();
+  auto st = plugin().install(req);
+  ASSERT_FALSE(st);
+  EXPECT_THAT(st.error(), HasSubstr("demo"));
+  EXPECT_THAT(st.error(), HasSubstr("bin/download"));
+  EXPECT_FALSE(test::path_exists(req.install_path + "/ran")) << "install ran after a failed download";
+}
+
+TEST_F(AsdfPluginTest, InstallWithoutTheScriptIsAnError) {
+  script("list-all", "echo 1.0.0");
+  auto st = plugin().install(request());
+  ASSERT_FALSE(st);
+  EXPECT_THAT(st.error(), HasSubstr("bin/install"));
+}
+
+TEST_F(AsdfPluginTest, HangingInstallIsStoppedByTheInstallTimeout) {
+  script("install", "touch \"$ASDF_INSTALL_PATH/started\"; sleep 100");
+  test::ScopedEnv timeout("RTX_INSTALL_TIMEOUT", "1");
+  PluginTimeouts t = timeouts_from_env();
+  ASSERT_EQ(t.install, 1000ms);
+  auto req = request();
+  auto start = std::chrono::steady_clock::now();
+  auto st = plugin(t).install(req);
+  auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(st);
+  EXPECT_THAT(st.error(), HasSubstr("timed out"));
+  EXPECT_TRUE(test::path_exists(req.install_path + "/started"));
+  EXPECT_GE(took, 1s);
+  EXPECT_LT(took, 6s);
+}
+
+TEST(PluginTimeoutsFromEnv, ReadsSecondsAndIgnoresNonsense) {
+  {
+    test::ScopedEnv a("RTX_PLUGIN_TIMEOUT", "2.5");
+    test::ScopedEnv b("RTX_INSTALL_TIMEOUT", "90");
+    PluginTimeouts t = timeouts_from_env();
+    EXPECT_EQ(t.list, 2500ms);
+    EXPECT_EQ(t.smoke, 2500ms);
+    EXPECT_EQ(t.install, 90s);
+  }
+  {
+    test::ScopedEnv a("RTX_PLUGIN_TIMEOUT", "soon");
+    test::ScopedEnv b("RTX_INSTALL_TIMEOUT", "-5");
+    PluginTimeouts t = timeouts_from_env();
+    EXPECT_EQ(t.list, PluginTimeouts{}.list);
+    EXPECT_EQ(t.install, PluginTimeouts{}.install);
+  }
+}
+
+TEST_F(AsdfPluginTest, DescribeBuildReadsListBinPaths) {
+  script("list-bin-paths", "echo 'bin  tools/bin'");
+  auto meta = plugin().describe_build(request());
+  ASSERT_TRUE(meta) << meta.error();
+  EXPECT_THAT(meta->bin_dirs, ElementsAre("bin", "tools/bin"));
+  EXPECT_THAT(meta->env, IsEmpty());
+  EXPECT_THAT(meta->path_prepend, IsEmpty());
+}
+
+TEST_F(AsdfPluginTest, DescribeBuildDefaultsToBin) {
+  script("install", "true");
+  auto meta = plugin().describe_build(request());
+  ASSERT_TRUE(meta) << meta.error();
+  EXPECT_THAT(meta->bin_dirs, ElementsAre("bin"));
+}
+
+TEST_F(AsdfPluginTest, DescribeBuildRefusesPathsOutsideThePrefix) {
+  for (const char* bad : {"../x", "bin/../../etc", "/usr/bin"}) {
+    script("list-bin-paths", std::string("echo 'bin ") + bad + "'");
+    auto meta = plugin().describe_build(request());
+    ASSERT_FALSE(meta) << bad << " was accepted";
+    EXPECT_THAT(meta.error(), HasSubstr(bad));
+    EXPECT_THAT(meta.error(), HasSubstr("demo"));
+  }
+}
+
+TEST_F(AsdfPluginTest, DescribeBuildFailsWhenListBinPathsFails) {
+  script("list-bin-paths", "exit 2");
+  EXPECT_FALSE(plugin().describe_build(request()));
+}
+
+// exec-env is sourced once at install time: exported variables are recorded,
+// and what it put in front of PATH becomes path_prepend (never the whole PATH).
+TEST_F(AsdfPluginTest, DescribeBuildRecordsExecEnvEffects) {
+  test::ScopedEnv keep("RTX_TEST_UNCHANGED", "same");
+  script("exec-env",
+         "echo 'chatter on stdout'\n"
+         "export DEMO_HOME=\"$ASDF_INSTALL_PATH\"\n"
+         "export DEMO_FLAGS='-x -y'\n"
+         "export RTX_TEST_UNCHANGED=same\n"
+         "export PATH=\"$ASDF_INSTALL_PATH/extra:$ASDF_INSTALL_PATH/more/bin:$PATH\"");
+  auto req = request();
+  auto meta = plugin().describe_build(req);
+  ASSERT_TRUE(meta) << meta.error();
+  EXPECT_THAT(meta->env,
+              ::testing::UnorderedElementsAre(Pair("DEMO_HOME", req.install_path), Pair("DEMO_FLAGS", "-x -y")));
+  EXPECT_THAT(meta->path_prepend, ElementsAre(req.install_path + "/extra", req.install_path + "/more/bin"));
+}
+
+TEST_F(AsdfPluginTest, DescribeBuildOfTheSamplePluginRecordsHelloHome) {
+  AsdfPlugin hello("hello", test::hello_plugin_dir(), kFast);
+  auto req = request();
+  auto meta = hello.describe_build(req);
+  ASSERT_TRUE(meta) << meta.error();
+  EXPECT_THAT(meta->bin_dirs, ElementsAre("bin"));
+  EXPECT_THAT(meta->env, ElementsAre(Pair("HELLO_HOME", req.install_path)));
+  EXPECT_THAT(meta->path_prepend, IsEmpty());
+}
+
+TEST_F(AsdfPluginTest, FailingExecEnvIsAnError) {
+  script("exec-env", "exit 3");
+  auto meta = plugin().describe_build(request());
+  ASSERT_FALSE(meta);
+  EXPECT_THAT(meta.error(), HasSubstr("exec-env"));
+}
+
+TEST_F(AsdfPluginTest, SmokeTestSeesTheBuildOnPath) {
+  script("smoke", "demo-tool --version | grep -q '^demo 1.0.0$'");
+  auto req = request();
+  test::write_script(req.install_path + "/tools/bin/demo-tool", "echo 'demo 1.0.0'");
+  resolver::BuildMeta meta{{"tools/bin"}, {}, {}};
+  auto st = plugin().smoke_test(req, meta);
+  EXPECT_TRUE(st) << st.error();
+}
+
+TEST_F(AsdfPluginTest, SmokeTestFailureIsAnError) {
+  script("smoke", "exit 1");
+  auto st = plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}});
+  ASSERT_FALSE(st);
+  EXPECT_THAT(st.error(), HasSubstr("smoke"));
+  EXPECT_THAT(st.error(), HasSubstr("1.0.0"));
+}
+
+TEST_F(AsdfPluginTest, NoSmokeScriptPasses) {
+  script("install", "true");
+  EXPECT_TRUE(plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}}));
+}
+
+TEST_F(AsdfPluginTest, DescribeNamesThePluginAndItsFolder) {
+  EXPECT_THAT(plugin().describe(), HasSubstr("demo"));
+  EXPECT_THAT(plugin().describe(), HasSubstr(plugin_dir));
+}
+
+}  // namespace
+}  // namespace rtx::backends
