@@ -1,38 +1,39 @@
-// rtx gc: the reaper (DESIGN.md §7) over every RETIRED or REAPING build.
+// rtx gc [--wait] [--dry-run]: the reaper (DESIGN.md §7) over every RETIRED or
+// REAPING build, keeping `keep_previous` predecessors per tool for rollback.
+// Busy builds go to a detached waiter, or with --wait are waited for here.
 #include <fmt/core.h>
 
 #include "manager/cli/commands.hpp"
-#include "manager/store/entries.hpp"
-#include "manager/store/reaper.hpp"
+#include "manager/config/settings.hpp"
+#include "manager/store/garbage.hpp"
 
 namespace rtx::cli {
 
-int cmd_gc(Context& ctx, bool dry_run) {
+int cmd_gc(Context& ctx, bool dry_run, bool wait) {
+  auto settings = config::load_settings(ctx.roots.config);
+  if (!settings) return fail(settings.error());
+  store::GcOptions opts{settings->keep_previous, dry_run, wait, wait ? std::string() : ctx.rtx_binary,
+                        ctx.roots.state};
   int status = kExitOk;
-  for (const auto& tool : store::list_tools(ctx.layout)) {
-    for (const auto& e : store::list_entries(ctx.layout, tool)) {
-      if (e.state != resolver::EntryState::Retired && e.state != resolver::EntryState::Reaping) continue;
-      if (dry_run) {
-        fmt::print("would reap {} {} ({})\n", tool, e.version, e.path);
-        continue;
-      }
-      auto r = store::reap_build(ctx.layout, tool, e.name);
-      switch (r.outcome) {
-        case store::ReapOutcome::Reaped:
-          fmt::print("reaped {} {} ({})\n", tool, e.version, e.path);
-          break;
-        case store::ReapOutcome::Busy:
-          fmt::print("kept {} {}: in use by {}\n", tool, e.version, store::describe_uses(r.users));
-          break;
-        case store::ReapOutcome::NotRetired:
-          break;
-        case store::ReapOutcome::Failed:
-          status = fail(r.error);
-          break;
-      }
+  for (const auto& item : store::collect_garbage(ctx.layout, {}, opts)) {
+    std::string what = item.tool + " " + item.entry;
+    switch (item.status) {
+      case store::GcStatus::Reaped: fmt::print("reaped {}\n", what); break;
+      case store::GcStatus::WouldReap: fmt::print("would reap {}\n", what); break;
+      case store::GcStatus::Kept: fmt::print("kept {} for 'rtx rollback'\n", what); break;
+      case store::GcStatus::Busy:
+        fmt::print("pending {}: in use by {}; a waiter removes it within a second of their exit\n", what,
+                   store::describe_uses(item.users));
+        break;
+      case store::GcStatus::Failed: status = fail(item.error); break;
     }
   }
   return status;
+}
+
+int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entry) {
+  store::wait_and_reap(ctx.layout, tool, entry);
+  return kExitOk;
 }
 
 }  // namespace rtx::cli

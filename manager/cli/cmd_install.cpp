@@ -2,6 +2,7 @@
 #include "manager/cli/commands.hpp"
 #include "manager/store/entries.hpp"
 #include "manager/store/file_lock.hpp"
+#include "manager/store/garbage.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/store/reaper.hpp"
 #include "manager/store/reshim.hpp"
@@ -73,8 +74,9 @@ int cmd_uninstall(Context& ctx, const std::string& tool_version) {
       note("uninstalled " + tool + " " + version);
       return kExitOk;
     case store::ReapOutcome::Busy:
+      store::spawn_reap_waiter(ctx.rtx_binary, tool, entry);
       note("uninstalled " + tool + " " + version + "; its files stay while processes use them: " +
-           store::describe_uses(reaped.users) + "; 'rtx gc' removes them after they exit");
+           store::describe_uses(reaped.users) + "; they go within a second of the last one's exit");
       return kExitOk;
     case store::ReapOutcome::NotRetired:
       note("uninstalled " + tool + " " + version + "; the build was taken back meanwhile");

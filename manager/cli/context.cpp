@@ -8,6 +8,7 @@
 #include "manager/store/install_transaction.hpp"
 #include "manager/util/fs.hpp"
 #include "resolver/config_file.hpp"
+#include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
@@ -15,11 +16,14 @@ namespace rtx::cli {
 Expected<Context> make_context() {
   auto roots = resolver::roots_from_env();
   if (!roots) return Error{roots.error()};
-  Context ctx{*roots, resolver::StoreLayout{roots->data}, {}, {}};
+  Context ctx;
+  ctx.roots = *roots;
+  ctx.layout = resolver::StoreLayout{roots->data};
   char buf[4096];
   ctx.cwd = ::getcwd(buf, sizeof buf) ? buf : "/";
   const char* shim = std::getenv("RTX_SHIM_BINARY");
   ctx.shim_binary = shim && *shim ? shim : util::self_dir() + "/rtx-shim";
+  ctx.rtx_binary = resolver::read_link("/proc/self/exe");
   return ctx;
 }
 
@@ -95,7 +99,11 @@ Expected<std::string> ensure_installed(const Context& ctx, const std::string& to
   auto version = pick_remote_version(**backend, tool, spec);
   if (!version) return Error{version.error()};
   note("installing " + tool + " " + *version + " with " + (*backend)->describe());
-  store::InstallOptions opts{force, ctx.shim_binary, ctx.roots.cache + "/plugin-downloads"};
+  store::InstallOptions opts;
+  opts.force = force;
+  opts.shim_binary = ctx.shim_binary;
+  opts.download_root = ctx.roots.cache + "/plugin-downloads";
+  opts.state_dir = ctx.roots.state;
   auto outcome = store::install_version(ctx.layout, **backend, tool, *version, opts);
   if (!outcome) return Error{outcome.error()};
   if (outcome->already_installed)

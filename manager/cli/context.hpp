@@ -2,6 +2,7 @@
 // the shim binary; plus the helpers commands share.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +21,15 @@ struct Context {
   resolver::StoreLayout layout;
   std::string cwd;
   std::string shim_binary;
+  std::string rtx_binary;  // this executable, for detached helpers (`rtx __reap-wait`)
+  // Config files this command read: recorded as tracked configs at its end.
+  std::shared_ptr<std::vector<std::string>> configs_read = std::make_shared<std::vector<std::string>>();
 
-  resolver::RequestFinder finder() const { return resolver::RequestFinder(roots, cwd); }
+  resolver::RequestFinder finder() const {
+    resolver::RequestFinder f(roots, cwd);
+    f.on_config_read([read = configs_read](const std::string& path) { read->push_back(path); });
+    return f;
+  }
 };
 
 Expected<Context> make_context();

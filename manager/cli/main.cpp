@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "manager/cli/commands.hpp"
+#include "manager/config/tracked_configs.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/util/process_runner.hpp"
 
@@ -24,6 +25,7 @@ struct Args {
   bool force = false;
   bool global = false;
   bool dry_run = false;
+  bool wait = false;
 };
 
 int run(int argc, char** argv) {
@@ -81,9 +83,36 @@ int run(int argc, char** argv) {
   auto* reshim = app.add_subcommand("reshim", "Rewrite shims/ and shims/.index from the installed builds");
   reshim->callback([&] { action = [&](Context& c) { return cmd_reshim(c); }; });
 
+  auto* upgrade = app.add_subcommand("upgrade", "Install the newest version each fuzzy request allows, side by side");
+  upgrade->add_option("tool", a.tool_specs, "Tools to upgrade (default: every tool configured here)");
+  upgrade->add_flag("--dry-run", a.dry_run, "Only say what would be upgraded");
+  upgrade->add_flag("-f,--force", a.force, "Also take versions a rollback held back");
+  upgrade->callback([&] { action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force); }; });
+
+  auto* rollback = app.add_subcommand("rollback", "Bring back the build the last upgrade replaced");
+  rollback->add_option("tool", a.one)->required();
+  rollback->add_option("--to", a.opt_prefix, "The version to go back to (default: the most recent replaced build)");
+  rollback->callback([&] { action = [&](Context& c) { return cmd_rollback(c, a.one, a.opt_prefix); }; });
+
   auto* gc = app.add_subcommand("gc", "Remove retired builds no process uses any more");
   gc->add_flag("--dry-run", a.dry_run, "Only say what would be removed");
-  gc->callback([&] { action = [&](Context& c) { return cmd_gc(c, a.dry_run); }; });
+  gc->add_flag("--wait", a.wait, "Wait here until builds in use are free, then remove them");
+  gc->callback([&] { action = [&](Context& c) { return cmd_gc(c, a.dry_run, a.wait); }; });
+
+  auto* ps = app.add_subcommand("ps", "Live processes holding a build, and pending removals");
+  ps->add_option("tool", a.opt_tool);
+  ps->add_flag("--json", a.json, "JSON array for scripts");
+  ps->callback([&] { action = [&](Context& c) { return cmd_ps(c, a.opt_tool, a.json); }; });
+
+  // The detached waiter of a deferred reap (DESIGN.md §7); not for people.
+  auto* reap_wait = app.add_subcommand("__reap-wait", "");
+  reap_wait->group("");
+  reap_wait->add_option("tool", a.one)->required();
+  reap_wait->add_option("entry", a.two)->required();
+  reap_wait->callback([&] {
+    recover = false;
+    action = [&](Context& c) { return cmd_reap_wait(c, a.one, a.two); };
+  });
 
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
   doctor->callback([&] {
@@ -125,7 +154,9 @@ int run(int argc, char** argv) {
   if (!ctx) return fail(ctx.error());
   rtx::util::install_interrupt_handlers();
   if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary);
-  return action(*ctx);
+  int status = action(*ctx);
+  rtx::config::track_configs(ctx->roots.state, *ctx->configs_read);
+  return status;
 }
 
 }  // namespace

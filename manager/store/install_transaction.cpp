@@ -9,6 +9,7 @@
 #include "manager/store/file_lock.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/store/reshim.hpp"
+#include "manager/store/succession_log.hpp"
 #include "manager/util/fault_point.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/process_runner.hpp"
@@ -61,16 +62,31 @@ Expected<std::string> commit(const resolver::StoreLayout& layout, const Entry& e
   if (auto st = set_pointer(layout, e.tool, e.version, e.name); !st) return Error{st.error()};
   util::fault_point("commit-after-flip");
   refresh_fuzzy_links(layout, e.tool);
+  std::string retired;
   if (!previous.empty() && previous != e.name &&
-      resolver::read_state(layout.entry_path(e.tool, previous)) == EntryState::Ready)
+      resolver::read_state(layout.entry_path(e.tool, previous)) == EntryState::Ready) {
     set_state(layout.entry_path(e.tool, previous), EntryState::Retired);
+    retired = previous;
+  }
+  const std::string& old = options.supersedes;
+  if (!old.empty() && old != e.name && resolver::read_state(layout.entry_path(e.tool, old)) == EntryState::Ready &&
+      !(options.still_needed && options.still_needed(old))) {
+    // installs/ names READY builds only: the pointer goes before the state changes.
+    std::string old_version = version_of_entry(old);
+    if (resolver::pointer_entry(layout, e.tool, old_version) == old) remove_pointer(layout, e.tool, old_version);
+    refresh_fuzzy_links(layout, e.tool);
+    set_state(layout.entry_path(e.tool, old), EntryState::Retired);
+    retired = old;
+  }
+  if (!retired.empty() && !options.state_dir.empty())
+    SuccessionLog(options.state_dir, e.tool).append(Succession{retired, e.name});
   util::fault_point("commit-after-retire");
   if (auto st = reshim(layout, options.shim_binary); !st) {
     // The pointer has moved: the install stands; `rtx reshim` repairs the shims.
     std::string line = "rtx: warning: " + st.error() + ": run 'rtx reshim'\n";
     (void)!::write(STDERR_FILENO, line.data(), line.size());
   }
-  return previous == e.name ? std::string() : previous;
+  return retired;
 }
 
 }  // namespace

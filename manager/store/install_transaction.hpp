@@ -3,6 +3,7 @@
 // Any failure: the entry becomes FAILED and is removed; the pointer never moved.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "manager/backends/backend.hpp"
@@ -15,12 +16,18 @@ struct InstallOptions {
   bool force = false;        // a new build even when the version is installed
   std::string shim_binary;   // what shims/ links to
   std::string download_root; // $RTX_CACHE_DIR/plugin-downloads
+  std::string state_dir;     // where the succession log lives ($RTX_STATE_DIR)
+  // `rtx upgrade`: the build this one replaces (an entry name, any version),
+  // retired in the same commit unless `still_needed(entry)` says a tracked
+  // config still resolves to it.
+  std::string supersedes;
+  std::function<bool(const std::string& entry)> still_needed;
 };
 
 struct InstallOutcome {
   std::string entry_path;
   bool already_installed = false;
-  std::string retired_entry;  // a previous build of the same version, now RETIRED
+  std::string retired_entry;  // the build this commit retired (same version, or superseded), if any
 };
 
 Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, backends::Backend& backend,

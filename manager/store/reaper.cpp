@@ -28,14 +28,16 @@ ReapResult finish(const std::string& entry_path) {
 
 }  // namespace
 
-ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry_name) {
+ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry_name,
+                      bool name_users) {
   const std::string path = layout.entry_path(tool, entry_name);
   UniqueFd lease;
 
   // A build left REAPING by a dead reaper is finished without the tool lock:
   // REAPING is final, nothing resolves to it.
   if (resolver::read_state(path) == EntryState::Reaping) {
-    if (!try_exclusive_lease(path, lease)) return ReapResult{ReapOutcome::Busy, processes_using(path), {}};
+    if (!try_exclusive_lease(path, lease))
+      return ReapResult{ReapOutcome::Busy, name_users ? processes_using(path) : std::vector<ProcessUse>{}, {}};
     return finish(path);
   }
 
@@ -44,7 +46,7 @@ ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& to
   if (resolver::read_state(path) != EntryState::Retired) return ReapResult{ReapOutcome::NotRetired, {}, {}};
 
   if (!try_exclusive_lease(path, lease))  // step 2: busy → keep it
-    return ReapResult{ReapOutcome::Busy, processes_using(path), {}};
+    return ReapResult{ReapOutcome::Busy, name_users ? processes_using(path) : std::vector<ProcessUse>{}, {}};
 
   std::vector<ProcessUse> users = processes_using(path);  // step 3: the /proc safety net
   if (!users.empty()) return ReapResult{ReapOutcome::Busy, std::move(users), {}};

@@ -20,6 +20,9 @@ struct ReapResult {
   std::string error;
 };
 
-ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry_name);
+// `name_users`: on Busy, scan /proc for who holds it (a waiter that only
+// retries skips that scan while the lease is held).
+ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry_name,
+                      bool name_users = true);
 
 }  // namespace rtx::store

@@ -66,6 +66,14 @@ Status SuccessionLog::hold_back(const std::string& version) const {
   return write_lines(held_back_, lines);
 }
 
+Status SuccessionLog::unhold(const std::string& version) const {
+  auto lines = read_lines(held_back_);
+  auto it = std::find(lines.begin(), lines.end(), version);
+  if (it == lines.end()) return ok_status();
+  lines.erase(it);
+  return write_lines(held_back_, lines);
+}
+
 Status SuccessionLog::clear_held_back() const {
   ::unlink(held_back_.c_str());
   return ok_status();

@@ -25,6 +25,7 @@ class SuccessionLog {
   std::vector<std::string> held_back() const;  // versions
   Status hold_back(const std::string& version) const;
   Status clear_held_back() const;
+  Status unhold(const std::string& version) const;
 
  private:
   std::string successions_;

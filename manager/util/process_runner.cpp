@@ -56,7 +56,32 @@ std::vector<std::string> build_environment(const std::vector<std::pair<std::stri
   return env;
 }
 
+// Launcher hook for detached helpers: a new session, so neither Ctrl-C nor a
+// closing terminal (SIGHUP) reaches them.
+struct NewSession {
+  template <typename Launcher>
+  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
+    ::setsid();
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGHUP, SIG_IGN);
+    return {};
+  }
+};
+
 }  // namespace
+
+bool spawn_detached(const std::vector<std::string>& argv) {
+  asio::io_context ctx;
+  std::vector<std::string> args(argv.begin() + 1, argv.end());
+  try {
+    bp::process proc(ctx, argv[0], args, bp::process_stdio{nullptr, nullptr, nullptr}, NewSession{});
+    proc.detach();
+  } catch (const std::exception&) {
+    return false;
+  }
+  return true;
+}
 
 void install_interrupt_handlers() {
   struct sigaction sa {};

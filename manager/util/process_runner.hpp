@@ -32,6 +32,10 @@ struct RunResult {
 
 RunResult run_process(const RunSpec& spec);
 
+// Starts a process that outlives us: own session (no terminal, survives its
+// closing), stdio on /dev/null, not waited for. Returns false if it did not start.
+bool spawn_detached(const std::vector<std::string>& argv);
+
 // Installs SIGINT/SIGTERM/SIGHUP handlers that only record the signal: the
 // running child's group is stopped and the caller cleans up (no BUILDING left).
 void install_interrupt_handlers();

@@ -21,10 +21,17 @@ namespace rtx::test {
 inline const backends::PluginTimeouts kTestTimeouts{std::chrono::seconds(20), std::chrono::seconds(20),
                                                     std::chrono::seconds(20)};
 
+inline store::InstallOptions make_options(const ScopedTempDir& tmp) {
+  store::InstallOptions o;
+  o.shim_binary = tmp / "bin/rtx-shim";
+  o.download_root = tmp / "cache/plugin-downloads";
+  return o;
+}
+
 struct InstallFixture : ::testing::Test {
   ScopedTempDir tmp;
   resolver::StoreLayout layout{tmp / "data"};
-  store::InstallOptions options{false, tmp / "bin/rtx-shim", tmp / "cache/plugin-downloads"};
+  store::InstallOptions options = make_options(tmp);
   // The sample plugin's knobs must not leak in from the environment.
   ScopedEnv no_fail{"HELLO_FAIL_INSTALL", nullptr};
   ScopedEnv no_wait{"HELLO_INSTALL_SECONDS", nullptr};

@@ -1,0 +1,17 @@
+// [settings] of $RTX_CONFIG_DIR/config.toml.
+#pragma once
+
+#include <string>
+
+#include "resolver/expected.hpp"
+
+namespace rtx::config {
+
+struct Settings {
+  int keep_previous = 1;  // RETIRED predecessors kept for `rtx rollback`, per tool
+};
+
+// Absent file or table: defaults. Malformed: path:line: what is wrong.
+Expected<Settings> load_settings(const std::string& config_dir);
+
+}  // namespace rtx::config

@@ -1,0 +1,55 @@
+#include "manager/config/tracked_configs.hpp"
+
+#include <set>
+
+#include "manager/store/atomic_file.hpp"
+#include "manager/store/file_lock.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/file_io.hpp"
+
+namespace rtx::config {
+namespace {
+
+std::set<std::string> read_list(const std::string& path) {
+  std::set<std::string> out;
+  std::string text;
+  resolver::read_file(path, text);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    std::string line = text.substr(pos, eol - pos);
+    if (!line.empty() && line[0] == '/') out.insert(line);
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Status track_configs(const std::string& state_dir, const std::vector<std::string>& paths) {
+  if (paths.empty()) return ok_status();
+  std::string file = state_dir + "/tracked-configs";
+  std::set<std::string> all = read_list(file);
+  bool added = false;
+  for (const auto& p : paths)
+    if (!p.empty() && p[0] == '/') added = all.insert(p).second || added;
+  if (!added) return ok_status();
+  if (auto st = util::make_dirs(state_dir); !st) return st;
+  auto lock = store::FileLock::acquire(file + ".lock", store::LockMode::Exclusive);
+  if (!lock) return Error{lock.error()};
+  for (const auto& p : read_list(file)) all.insert(p);  // merge what others wrote meanwhile
+  std::string text;
+  for (const auto& p : all)
+    if (util::exists(p)) text += p + "\n";
+  return store::write_file_atomic(file, text);
+}
+
+std::vector<std::string> tracked_configs(const std::string& state_dir) {
+  std::vector<std::string> out;
+  for (const auto& p : read_list(state_dir + "/tracked-configs"))
+    if (util::exists(p)) out.push_back(p);
+  return out;
+}
+
+}  // namespace rtx::config
