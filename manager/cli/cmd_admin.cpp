@@ -30,7 +30,7 @@ int cmd_plugins_ls(Context& ctx) {
 }
 
 int cmd_doctor(Context& ctx) {
-  auto report = store::recover_store(ctx.layout, ctx.shim_binary);
+  auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state);
   for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
   int problems = 0;
   if (!util::exists(ctx.shim_binary)) {

@@ -7,6 +7,7 @@
 #include "manager/cli/commands.hpp"
 #include "manager/config/settings.hpp"
 #include "manager/config/tracked_configs.hpp"
+#include "manager/store/entries.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/install_transaction.hpp"
 #include "manager/store/succession_log.hpp"
@@ -18,10 +19,13 @@
 namespace rtx::cli {
 namespace {
 
-// Does any tracked config (or one this command read) still resolve `tool` to `entry`?
-bool still_needed(const Context& ctx, const std::string& tool, const std::string& entry) {
+// Will any tracked config (or one this command read) still resolve `tool` to
+// `old` once `new_version` is installed? Decided before the commit's pointer
+// flip, so a crash cannot split the decision from the flip.
+bool still_needed(const Context& ctx, const std::string& tool, const std::string& old, const std::string& new_version) {
   auto paths = config::tracked_configs(ctx.roots.state);
   paths.insert(paths.end(), ctx.configs_read->begin(), ctx.configs_read->end());
+  const std::string old_version = store::version_of_entry(old);
   for (const auto& path : paths) {
     std::string text;
     if (resolver::read_file(path, text) != 0) continue;
@@ -32,12 +36,30 @@ bool still_needed(const Context& ctx, const std::string& tool, const std::string
     resolver::Request req{tool, {}, path, e->line};
     for (const auto& s : e->specs)
       if (auto spec = resolver::parse_spec(s)) req.specs.push_back(*spec);
+    // Called under the tool lock: resolve without locks (no shared tool lock here).
+    std::string now;
     for (const auto& c : resolver::list_candidates(ctx.layout, req)) {
       if (c.entry.empty()) break;  // system
       if (resolver::read_state(ctx.layout.entry_path(tool, c.entry)) != resolver::EntryState::Ready) continue;
-      if (c.entry == entry) return true;
+      now = c.entry;
       break;
     }
+    if (now != old) continue;  // resolves elsewhere today; a new version cannot make it `old`
+    // It resolves to `old` today: the new version takes over only where a spec
+    // up to the one selecting `old` also matches it, and ranks higher.
+    bool taken_over = false;
+    for (const auto& spec : req.specs) {
+      bool new_matches = resolver::spec_matches(spec, new_version);
+      if (resolver::spec_matches(spec, old_version)) {
+        taken_over = new_matches && resolver::compare_versions(new_version, old_version) > 0;
+        break;
+      }
+      if (new_matches) {
+        taken_over = true;
+        break;
+      }
+    }
+    if (!taken_over) return true;
   }
   return false;
 }
@@ -116,7 +138,9 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
       opts.state_dir = ctx.roots.state;
       opts.supersedes = current ? current->entry : std::string();
       std::string tool = req.tool;
-      opts.still_needed = [&ctx, tool](const std::string& entry) { return still_needed(ctx, tool, entry); };
+      opts.still_needed = [&ctx, tool](const std::string& old, const std::string& new_version) {
+        return still_needed(ctx, tool, old, new_version);
+      };
       auto outcome = store::install_version(ctx.layout, **backend, req.tool, *target, opts);
       if (!outcome) {
         status = fail(outcome.error());

@@ -153,7 +153,7 @@ int run(int argc, char** argv) {
   auto ctx = make_context();
   if (!ctx) return fail(ctx.error());
   rtx::util::install_interrupt_handlers();
-  if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary);
+  if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary, ctx->roots.state);
   int status = action(*ctx);
   rtx::config::track_configs(ctx->roots.state, *ctx->configs_read);
   return status;

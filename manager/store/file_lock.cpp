@@ -4,6 +4,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <signal.h>
+
 #include <cerrno>
 
 #include "manager/util/fs.hpp"
@@ -30,9 +32,16 @@ Expected<FileLock> FileLock::acquire(const std::string& path, LockMode mode,
   if (::flock(fd->get(), op_of(mode) | LOCK_NB) == 0) return FileLock(std::move(*fd));
   if (errno != EWOULDBLOCK) return make_error("cannot lock " + path + ": " + util::errno_text());
   if (on_wait) {
-    std::string text;
-    resolver::read_file(path, text);
-    on_wait(path, std::atol(text.c_str()));
+    // The holder records its pid just after locking: give it a moment.
+    long holder = 0;
+    for (int i = 0; i < 10 && holder <= 0; ++i) {
+      std::string text;
+      resolver::read_file(path, text);
+      holder = std::atol(text.c_str());
+      if (holder > 0 && ::kill(pid_t(holder), 0) != 0 && errno == ESRCH) holder = 0;
+      if (holder <= 0) ::usleep(5000);
+    }
+    on_wait(path, holder);
   }
   while (::flock(fd->get(), op_of(mode)) != 0) {
     if (errno != EINTR) return make_error("cannot lock " + path + ": " + util::errno_text());
@@ -49,8 +58,18 @@ Expected<FileLock> FileLock::try_acquire(const std::string& path, LockMode mode)
 }
 
 void FileLock::record_holder() {
+  // Write first, then cut to length: a waiter never reads an empty file.
   std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd_.get(), 0) == 0) (void)!::pwrite(fd_.get(), pid.data(), pid.size(), 0);
+  if (::pwrite(fd_.get(), pid.data(), pid.size(), 0) == ssize_t(pid.size())) {
+    (void)!::ftruncate(fd_.get(), off_t(pid.size()));
+    recorded_ = true;
+  }
+}
+
+void FileLock::release() {
+  if (recorded_ && fd_.valid()) (void)!::ftruncate(fd_.get(), 0);  // no stale pid for the next waiter
+  recorded_ = false;
+  fd_.reset();
 }
 
 }  // namespace rtx::store

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
 #include "resolver/expected.hpp"
 #include "resolver/unique_fd.hpp"
@@ -21,14 +22,26 @@ class FileLock {
   // Non-blocking; an invalid lock when busy.
   static Expected<FileLock> try_acquire(const std::string& path, LockMode mode);
 
+  FileLock(FileLock&& o) noexcept : fd_(std::move(o.fd_)), recorded_(std::exchange(o.recorded_, false)) {}
+  FileLock& operator=(FileLock&& o) noexcept {
+    if (this != &o) {
+      release();
+      fd_ = std::move(o.fd_);
+      recorded_ = std::exchange(o.recorded_, false);
+    }
+    return *this;
+  }
+  ~FileLock() { release(); }
+
   bool held() const { return fd_.valid(); }
-  void release() { fd_.reset(); }
+  void release();
   // Records our pid in the lock file, so waiters can say for whom they wait.
   void record_holder();
 
  private:
   explicit FileLock(UniqueFd fd) : fd_(std::move(fd)) {}
   UniqueFd fd_;
+  bool recorded_ = false;
 };
 
 }  // namespace rtx::store

@@ -68,8 +68,14 @@ std::vector<GcItem> collect_garbage(const resolver::StoreLayout& layout, const s
       for (auto& item : items) {
         if (item.status != GcStatus::Busy) continue;
         auto r = reap_build(layout, item.tool, item.entry, false);
-        if (r.outcome == ReapOutcome::Busy) pending = true;
-        else item.status = r.outcome == ReapOutcome::Reaped ? GcStatus::Reaped : GcStatus::Kept;
+        if (r.outcome == ReapOutcome::Busy) {
+          pending = true;
+        } else if (r.outcome == ReapOutcome::Reaped ||
+                   resolver::read_state(layout.entry_path(item.tool, item.entry)) == EntryState::Missing) {
+          item.status = GcStatus::Reaped;  // by us, or by a waiter meanwhile
+        } else {
+          item.status = GcStatus::Kept;  // made READY again by a rollback
+        }
       }
       if (!pending || util::interrupted()) break;
       std::this_thread::sleep_for(delay);

@@ -51,45 +51,78 @@ Status build_entry(backends::Backend& backend, const backends::InstallRequest& r
   return ok_status();
 }
 
+std::string journal_path(const resolver::StoreLayout& layout, const std::string& tool) {
+  return layout.store_dir(tool) + "/.commit";
+}
+
+// Retires `old` after `entry` took over: its pointer goes first (installs/
+// names READY builds only), then its state; the succession is logged.
+void retire_superseded(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry,
+                       const std::string& old, const std::string& state_dir) {
+  if (old.empty() || old == entry) return;
+  std::string old_path = layout.entry_path(tool, old);
+  if (resolver::read_state(old_path) != EntryState::Ready) return;
+  std::string old_version = version_of_entry(old);
+  if (old_version != version_of_entry(entry) && resolver::pointer_entry(layout, tool, old_version) == old)
+    remove_pointer(layout, tool, old_version);
+  refresh_fuzzy_links(layout, tool);
+  set_state(old_path, EntryState::Retired);
+  if (!state_dir.empty()) SuccessionLog(state_dir, tool).append(Succession{old, entry});
+}
+
 // DESIGN.md §6 step 5, in this order, under the tool lock.
 Expected<std::string> commit(const resolver::StoreLayout& layout, const Entry& e, const InstallOptions& options) {
   auto tool_lock = FileLock::acquire(layout.tool_lock(e.tool), LockMode::Exclusive);
   if (!tool_lock) return Error{tool_lock.error()};
+  // What this commit will retire: the previous build of the same version, or
+  // the superseded one unless a tracked config will still resolve to it.
+  std::string previous = resolver::pointer_entry(layout, e.tool, e.version);
+  std::string retire;
+  if (!previous.empty() && previous != e.name) {
+    retire = previous;
+  } else if (!options.supersedes.empty() && options.supersedes != e.name &&
+             !(options.still_needed && options.still_needed(options.supersedes, e.version))) {
+    retire = options.supersedes;
+  }
+  if (auto st = write_file_atomic(journal_path(layout, e.tool), e.name + " " + (retire.empty() ? "-" : retire) + "\n");
+      !st)
+    return Error{st.error()};
   util::fault_point("commit-before-ready");
   if (auto st = set_state(e.path, EntryState::Ready); !st) return Error{st.error()};
   util::fault_point("commit-after-ready");
-  std::string previous = resolver::pointer_entry(layout, e.tool, e.version);
   if (auto st = set_pointer(layout, e.tool, e.version, e.name); !st) return Error{st.error()};
   util::fault_point("commit-after-flip");
   refresh_fuzzy_links(layout, e.tool);
-  std::string retired;
-  if (!previous.empty() && previous != e.name &&
-      resolver::read_state(layout.entry_path(e.tool, previous)) == EntryState::Ready) {
-    set_state(layout.entry_path(e.tool, previous), EntryState::Retired);
-    retired = previous;
-  }
-  const std::string& old = options.supersedes;
-  if (!old.empty() && old != e.name && resolver::read_state(layout.entry_path(e.tool, old)) == EntryState::Ready &&
-      !(options.still_needed && options.still_needed(old))) {
-    // installs/ names READY builds only: the pointer goes before the state changes.
-    std::string old_version = version_of_entry(old);
-    if (resolver::pointer_entry(layout, e.tool, old_version) == old) remove_pointer(layout, e.tool, old_version);
-    refresh_fuzzy_links(layout, e.tool);
-    set_state(layout.entry_path(e.tool, old), EntryState::Retired);
-    retired = old;
-  }
-  if (!retired.empty() && !options.state_dir.empty())
-    SuccessionLog(options.state_dir, e.tool).append(Succession{retired, e.name});
+  bool retiring = !retire.empty() && resolver::read_state(layout.entry_path(e.tool, retire)) == EntryState::Ready;
+  retire_superseded(layout, e.tool, e.name, retire, options.state_dir);
   util::fault_point("commit-after-retire");
+  ::unlink(journal_path(layout, e.tool).c_str());
   if (auto st = reshim(layout, options.shim_binary); !st) {
     // The pointer has moved: the install stands; `rtx reshim` repairs the shims.
     std::string line = "rtx: warning: " + st.error() + ": run 'rtx reshim'\n";
     (void)!::write(STDERR_FILENO, line.data(), line.size());
   }
-  return retired;
+  return retiring ? retire : std::string();
 }
 
 }  // namespace
+
+void finish_interrupted_commit(const resolver::StoreLayout& layout, const std::string& tool,
+                               const std::string& state_dir) {
+  std::string text;
+  if (resolver::read_file(journal_path(layout, tool), text) != 0) return;
+  std::size_t sp = text.find(' ');
+  std::string entry = text.substr(0, sp);
+  std::string retire = sp == std::string::npos ? "-" : text.substr(sp + 1, text.find('\n', sp) - sp - 1);
+  // Only a commit that got as far as its pointer flip is finished; one that
+  // died earlier never happened (its READY orphan is retired by recovery).
+  if (resolver::read_state(layout.entry_path(tool, entry)) == EntryState::Ready &&
+      resolver::pointer_entry(layout, tool, version_of_entry(entry)) == entry) {
+    refresh_fuzzy_links(layout, tool);
+    if (retire != "-") retire_superseded(layout, tool, entry, retire, state_dir);
+  }
+  ::unlink(journal_path(layout, tool).c_str());
+}
 
 Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, backends::Backend& backend,
                                          const std::string& tool, const std::string& version,

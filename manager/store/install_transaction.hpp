@@ -18,10 +18,10 @@ struct InstallOptions {
   std::string download_root; // $RTX_CACHE_DIR/plugin-downloads
   std::string state_dir;     // where the succession log lives ($RTX_STATE_DIR)
   // `rtx upgrade`: the build this one replaces (an entry name, any version),
-  // retired in the same commit unless `still_needed(entry)` says a tracked
-  // config still resolves to it.
+  // retired in the same commit unless `still_needed(old_entry, new_version)`
+  // says a tracked config will still resolve to it once the new one is in.
   std::string supersedes;
-  std::function<bool(const std::string& entry)> still_needed;
+  std::function<bool(const std::string& old_entry, const std::string& new_version)> still_needed;
 };
 
 struct InstallOutcome {
@@ -29,6 +29,12 @@ struct InstallOutcome {
   bool already_installed = false;
   std::string retired_entry;  // the build this commit retired (same version, or superseded), if any
 };
+
+// A commit in progress, journalled beside the tool's builds
+// (store/<tool>/.commit: "<new entry> <entry to retire or ->"), so a crash after
+// the pointer flip is finished by recovery instead of leaving two READY builds.
+void finish_interrupted_commit(const resolver::StoreLayout& layout, const std::string& tool,
+                               const std::string& state_dir);
 
 Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, backends::Backend& backend,
                                          const std::string& tool, const std::string& version,

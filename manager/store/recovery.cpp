@@ -5,6 +5,8 @@
 
 #include "manager/store/entries.hpp"
 #include "manager/store/file_lock.hpp"
+#include "manager/store/install_transaction.hpp"
+#include "manager/util/fs.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/store/reaper.hpp"
 #include "manager/store/reshim.hpp"
@@ -60,7 +62,8 @@ bool repair_pointers(const resolver::StoreLayout& layout, const std::string& too
 
 }  // namespace
 
-RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary) {
+RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary,
+                             const std::string& state_dir) {
   RecoveryReport report;
   bool changed = false;
   for (const std::string& tool : list_tools(layout)) {
@@ -72,7 +75,13 @@ RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::str
         report.actions.push_back("finished reaping " + e.path);
     }
     auto tool_lock = FileLock::acquire(layout.tool_lock(tool), LockMode::Exclusive);
-    if (tool_lock && repair_pointers(layout, tool, report)) changed = true;
+    if (!tool_lock) continue;
+    if (util::exists(layout.store_dir(tool) + "/.commit")) {
+      finish_interrupted_commit(layout, tool, state_dir);
+      report.actions.push_back("finished an interrupted commit of " + tool);
+      changed = true;
+    }
+    if (repair_pointers(layout, tool, report)) changed = true;
   }
   if (changed) reshim(layout, shim_binary);
   return report;

@@ -15,6 +15,8 @@ struct RecoveryReport {
   std::vector<std::string> actions;  // one line per repair, for `rtx doctor`
 };
 
-RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary);
+// `state_dir`: where an interrupted commit logs the succession it finishes.
+RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary,
+                             const std::string& state_dir = {});
 
 }  // namespace rtx::store

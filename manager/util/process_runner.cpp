@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ struct NewProcessGroup {
   template <typename Launcher>
   bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
     ::setpgid(0, 0);
+    // A plugin must not outlive a killed rtx and write into a removed prefix.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
     // Default dispositions for the child, whatever rtx installed.
     ::signal(SIGINT, SIG_DFL);
     ::signal(SIGTERM, SIG_DFL);
