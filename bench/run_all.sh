@@ -21,6 +21,8 @@ section "resolution in-process: $bin/rtx-bench-resolve"
 section "whole process: $bin/rtx-bench-shim --rounds $rounds"
 "$bin/rtx-bench-shim" --rounds "$rounds" | tee -a "$log"
 
+section "rtx ps with 1000 lease holders: $bin/rtx-bench-ps"; "$bin/rtx-bench-ps" | tee -a "$log"
+
 section "instructions: $here/shim_callgrind.sh $bin"
 "$here/shim_callgrind.sh" "$bin" | tee -a "$log"
 

@@ -32,7 +32,7 @@ int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
     for (const auto& e : rows) {
       out += fmt::format("{}{{\"tool\":{},\"version\":{},\"build\":{},\"state\":{},\"path\":{},\"active\":{}}}",
                          out.size() > 1 ? "," : "", util::json_string(e.tool), util::json_string(e.version),
-                         util::json_string(e.name.substr(e.version.size() + 1)),
+                         util::json_string(e.name),
                          util::json_string(resolver::state_name(e.state)), util::json_string(e.path),
                          pointed(e) ? "true" : "false");
     }

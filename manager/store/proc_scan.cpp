@@ -94,9 +94,12 @@ std::vector<ProcessUse> processes_using(const std::string& entry_path_given) {
     const char* fd_how = nullptr;
     for_each_fd_target(dir, [&](std::string target) {
       strip_deleted(target);
-      if (target == lease) fd_how = "lease";
-      else if (under(target, entry_path)) fd_how = "fd";
-      return fd_how != nullptr;
+      if (target == lease) {
+        fd_how = "lease";  // the lease says more than any other fd: stop here
+        return true;
+      }
+      if (under(target, entry_path)) fd_how = "fd";
+      return false;
     });
     if (fd_how) return add(fd_how);
     std::string maps;
