@@ -85,7 +85,7 @@ step "everyone stops; the retired 1.1.0 goes within a second of its last user's 
 touch "$world/stop"
 wait "$cron" "$job" "$script"
 t0=$(date +%s%N)
-old=$(ls -d "$RTX_DATA_DIR"/store/hello/1.1.0-* 2>/dev/null | grep -v '\.' | head -n 1 || true)
+old=$(ls -d "$RTX_DATA_DIR"/store/hello/1.1.0-* 2>/dev/null | grep -vE '\.(state|lease|meta)$' | head -n 1 || true)
 while [ -n "$old" ] && [ -e "$old" ] && [ $(( ($(date +%s%N) - t0) / 1000000 )) -lt 5000 ]; do sleep 0.01; done
 printf '  1.1.0 build removed %s ms after its last user exited\n' $(( ($(date +%s%N) - t0) / 1000000 ))
 printf '  cron invocations: %s, failed: %s; versions in order: %s\n' \
