@@ -12,16 +12,8 @@ namespace {
 
 std::set<std::string> read_list(const std::string& path) {
   std::set<std::string> out;
-  std::string text;
-  resolver::read_file(path, text);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    std::string line = text.substr(pos, eol - pos);
-    if (!line.empty() && line[0] == '/') out.insert(line);
-    if (eol == std::string::npos) break;
-    pos = eol + 1;
-  }
+  for (auto& line : util::read_lines(path))
+    if (line[0] == '/') out.insert(std::move(line));
   return out;
 }
 

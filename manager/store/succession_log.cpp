@@ -11,21 +11,6 @@
 namespace rtx::store {
 namespace {
 
-std::vector<std::string> read_lines(const std::string& path) {
-  std::vector<std::string> out;
-  std::string text;
-  resolver::read_file(path, text);
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t eol = text.find('\n', pos);
-    std::string line = text.substr(pos, eol - pos);
-    if (!line.empty()) out.push_back(line);
-    if (eol == std::string::npos) break;
-    pos = eol + 1;
-  }
-  return out;
-}
-
 Status write_lines(const std::string& path, const std::vector<std::string>& lines) {
   if (auto st = util::make_dirs(util::parent_dir(path)); !st) return st;
   std::string text;
@@ -41,7 +26,7 @@ SuccessionLog::SuccessionLog(std::string state_dir, std::string tool)
 
 std::vector<Succession> SuccessionLog::read() const {
   std::vector<Succession> out;
-  for (const auto& line : read_lines(successions_)) {
+  for (const auto& line : util::read_lines(successions_)) {
     std::size_t sp = line.find(' ');
     if (sp == std::string::npos) continue;
     out.push_back(Succession{line.substr(0, sp), line.substr(sp + 1)});
@@ -51,23 +36,23 @@ std::vector<Succession> SuccessionLog::read() const {
 
 // Callers hold the tool lock, which serialises writers of one tool's files.
 Status SuccessionLog::append(const Succession& s) const {
-  auto lines = read_lines(successions_);
+  auto lines = util::read_lines(successions_);
   lines.push_back(s.retired + " " + s.successor);
   if (lines.size() > 64) lines.erase(lines.begin(), lines.end() - 64);
   return write_lines(successions_, lines);
 }
 
-std::vector<std::string> SuccessionLog::held_back() const { return read_lines(held_back_); }
+std::vector<std::string> SuccessionLog::held_back() const { return util::read_lines(held_back_); }
 
 Status SuccessionLog::hold_back(const std::string& version) const {
-  auto lines = read_lines(held_back_);
+  auto lines = util::read_lines(held_back_);
   if (std::find(lines.begin(), lines.end(), version) != lines.end()) return ok_status();
   lines.push_back(version);
   return write_lines(held_back_, lines);
 }
 
 Status SuccessionLog::unhold(const std::string& version) const {
-  auto lines = read_lines(held_back_);
+  auto lines = util::read_lines(held_back_);
   auto it = std::find(lines.begin(), lines.end(), version);
   if (it == lines.end()) return ok_status();
   lines.erase(it);

@@ -15,6 +15,21 @@ namespace rtx::util {
 
 std::string errno_text() { return std::strerror(errno); }
 
+std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> out;
+  std::string text;
+  resolver::read_file(path, text);
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t eol = text.find('\n', pos);
+    std::string line = text.substr(pos, eol - pos);
+    if (!line.empty()) out.push_back(std::move(line));
+    if (eol == std::string::npos) break;
+    pos = eol + 1;
+  }
+  return out;
+}
+
 Status make_dirs(const std::string& path) {
   std::error_code ec;
   std::filesystem::create_directories(path, ec);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "resolver/expected.hpp"
 
@@ -24,6 +25,9 @@ bool exists(const std::string& path);  // lstat succeeds
 std::string self_dir();
 
 std::string errno_text();
+
+// The non-empty lines of a file; none when it is missing.
+std::vector<std::string> read_lines(const std::string& path);
 
 // Absolute, lexically normalised path (no symlink resolution).
 std::string absolute(const std::string& path, const std::string& cwd);
