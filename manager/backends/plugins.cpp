@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "manager/backends/asdf_plugin.hpp"
+#include "manager/backends/registry.hpp"
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
 #include "resolver/config_file.hpp"
@@ -43,9 +44,14 @@ std::vector<PluginInfo> list_plugins(const resolver::StoreLayout& layout) {
 
 Expected<std::unique_ptr<Backend>> backend_for(const resolver::StoreLayout& layout, const std::string& tool) {
   std::string dir = layout.plugins_dir() + "/" + tool;
-  if (!util::exists(dir))
-    return make_error("unknown tool '" + tool + "': no plugin " + dir + ": add one with 'rtx plugins link " + tool +
-                      " DIR'");
+  if (!util::exists(dir)) {
+    auto known = registry_lookup(tool);
+    if (known && known->kind == RegistryEntry::Kind::Asdf)
+      return make_error("tool '" + tool + "' needs its asdf plugin: run 'rtx plugins add " + tool + "' (" +
+                        known->target + ")");
+    return make_error("unknown tool '" + tool + "': no plugin " + dir + ": add one with 'rtx plugins add " + tool +
+                      " GIT_URL' or 'rtx plugins link " + tool + " DIR'");
+  }
   return std::unique_ptr<Backend>(std::make_unique<AsdfPlugin>(tool, dir, timeouts_from_env()));
 }
 

@@ -3,7 +3,9 @@
 
 #include <cstdlib>
 
+#include "manager/backends/plugin_git.hpp"
 #include "manager/backends/plugins.hpp"
+#include "resolver/file_io.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/store/reshim.hpp"
@@ -26,6 +28,32 @@ int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& d
 
 int cmd_plugins_ls(Context& ctx) {
   for (const auto& p : backends::list_plugins(ctx.layout)) fmt::print("{:<20} {}\n", p.name, p.dir);
+  return kExitOk;
+}
+
+int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& url,
+                    const std::optional<std::string>& ref) {
+  if (auto st = backends::add_plugin_from_git(ctx.layout, name, url, ref); !st) return fail(st.error());
+  note("added plugin " + name + (ref ? " at " + *ref : std::string()));
+  return kExitOk;
+}
+
+int cmd_plugins_update(Context& ctx, const std::vector<std::string>& names) {
+  std::vector<std::string> todo = names;
+  if (todo.empty())
+    for (const auto& p : backends::list_plugins(ctx.layout))
+      if (resolver::read_link(ctx.layout.plugins_dir() + "/" + p.name).empty()) todo.push_back(p.name);
+  int status = kExitOk;
+  for (const auto& name : todo) {
+    if (auto st = backends::update_plugin(ctx.layout, name); !st) status = fail(st.error());
+    else note("updated plugin " + name);
+  }
+  return status;
+}
+
+int cmd_plugins_remove(Context& ctx, const std::string& name) {
+  if (auto st = backends::remove_plugin(ctx.layout, name); !st) return fail(st.error());
+  note("removed plugin " + name + "; its installed versions stay usable (see 'rtx ls')");
   return kExitOk;
 }
 

@@ -126,6 +126,17 @@ int run(int argc, char** argv) {
   link->add_option("name", a.one)->required();
   link->add_option("dir", a.two)->required();
   link->callback([&] { action = [&](Context& c) { return cmd_plugins_link(c, a.one, a.two); }; });
+  auto* padd = plugins->add_subcommand("add", "Clone an asdf plugin from git (URL optional for registry names)");
+  padd->add_option("name", a.one)->required();
+  padd->add_option("git_url", a.two);
+  padd->add_option("--ref", a.opt_prefix, "A tag, branch or commit to check out");
+  padd->callback([&] { action = [&](Context& c) { return cmd_plugins_add(c, a.one, a.two, a.opt_prefix); }; });
+  auto* pupdate = plugins->add_subcommand("update", "Fetch git plugins (default: all) and move to their ref");
+  pupdate->add_option("name", a.tool_specs);
+  pupdate->callback([&] { action = [&](Context& c) { return cmd_plugins_update(c, a.tool_specs); }; });
+  auto* premove = plugins->add_subcommand("remove", "Remove a plugin (installed versions stay)");
+  premove->add_option("name", a.one)->required();
+  premove->callback([&] { action = [&](Context& c) { return cmd_plugins_remove(c, a.one); }; });
   auto* pls = plugins->add_subcommand("ls", "List plugins");
   pls->callback([&] { action = [&](Context& c) { return cmd_plugins_ls(c); }; });
 

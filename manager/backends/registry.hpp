@@ -1,0 +1,18 @@
+// The short registry (share/registry.toml, compiled in): common tool names to
+// a core backend, an npm package, or an asdf plugin's git URL.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace rtx::backends {
+
+struct RegistryEntry {
+  enum class Kind { Core, Npm, Asdf } kind;
+  std::string target;  // core name, npm package, or git URL
+};
+
+std::optional<RegistryEntry> registry_lookup(std::string_view tool);
+
+}  // namespace rtx::backends
