@@ -1,8 +1,11 @@
 #include "manager/store/recovery.hpp"
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <set>
 
+#include "manager/archive/staging_dir.hpp"
 #include "manager/store/entries.hpp"
 #include "manager/store/file_lock.hpp"
 #include "manager/store/install_transaction.hpp"
@@ -60,6 +63,25 @@ bool repair_pointers(const resolver::StoreLayout& layout, const std::string& too
   return changed;
 }
 
+// Extraction staging folders (".<entry>.extract-XXXXXX") whose build is no
+// longer being built: a crash mid-extraction left them.
+void sweep_staging(const resolver::StoreLayout& layout, const std::string& tool, RecoveryReport& report) {
+  std::string dir = layout.store_dir(tool);
+  std::vector<std::string> stale;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* de = ::readdir(d)) {
+      std::string name = de->d_name;
+      if (!archive::is_staging_name(name)) continue;
+      std::size_t cut = name.find(".extract-");
+      std::string entry = name.substr(1, cut == std::string::npos ? std::string::npos : cut - 1);
+      if (resolver::read_state(dir + "/" + entry) != EntryState::Building) stale.push_back(dir + "/" + name);
+    }
+    ::closedir(d);
+  }
+  for (const auto& path : stale)
+    if (util::remove_tree(path)) report.actions.push_back("removed abandoned extraction " + path);
+}
+
 }  // namespace
 
 RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary,
@@ -74,6 +96,7 @@ RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::str
       else if (e.state == EntryState::Reaping && reap_build(layout, tool, e.name).outcome == ReapOutcome::Reaped)
         report.actions.push_back("finished reaping " + e.path);
     }
+    sweep_staging(layout, tool, report);
     auto tool_lock = FileLock::acquire(layout.tool_lock(tool), LockMode::Exclusive);
     if (!tool_lock) continue;
     if (util::exists(layout.store_dir(tool) + "/.commit")) {

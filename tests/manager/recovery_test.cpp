@@ -2,6 +2,8 @@
 // leave behind is repaired, and nothing an installer is working on is touched.
 #include "manager/store/recovery.hpp"
 
+#include <filesystem>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -54,6 +56,27 @@ TEST_F(Recovery, KeepsABuildingEntryWhileItsInstallerHoldsTheLock) {
   installer.kill_and_reap();  // the installer died: now it is garbage
   recover_store(layout, shim_binary);
   EXPECT_TRUE(entry_fully_gone(building));
+}
+
+TEST_F(Recovery, SweepsExtractionStagingLeftByACrashButNotOneInUse) {
+  std::string building = make_entry("node", "20.0.0-bbb", EntryState::Building);
+  std::string live = layout.store_dir("node") + "/.20.0.0-bbb.extract-AbC123";
+  std::string stale = layout.store_dir("node") + "/.19.0.0-zzz.extract-XyZ789";
+  std::filesystem::create_directories(live + "/bin");
+  std::filesystem::create_directories(stale + "/bin");
+  const std::string lock = layout.install_lock("node", "20.0.0");
+  test::ForkedChild installer([&](int ready) {
+    auto l = FileLock::acquire(lock, LockMode::Exclusive);
+    if (!l || !l->held()) return 1;
+    test::signal_ready(ready);
+    test::sleep_forever();
+  });
+  ASSERT_TRUE(installer.wait_ready());
+  auto report = recover_store(layout, shim_binary);
+  EXPECT_FALSE(std::filesystem::exists(stale));
+  EXPECT_THAT(joined(report), HasSubstr(stale));
+  EXPECT_TRUE(std::filesystem::exists(live)) << "the extraction of a running install was swept";
+  EXPECT_TRUE(entry_intact(building));
 }
 
 TEST_F(Recovery, RemovesFailedEntriesAndOrphanedSidecars) {
