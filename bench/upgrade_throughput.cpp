@@ -67,14 +67,17 @@ int main(int argc, char** argv) {
   double seconds = 2.0;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
-    if (a == "--windows") windows = std::max(2, std::atoi(argv[i + 1]));
-    else if (a == "--seconds") seconds = std::max(0.2, std::atof(argv[i + 1]));
+    if (a == "--windows")
+      windows = std::max(2, std::atoi(argv[i + 1]));
+    else if (a == "--seconds")
+      seconds = std::max(0.2, std::atof(argv[i + 1]));
   }
   const std::string bin = self_dir();
   char tmpl[] = "/tmp/rtx-bench-upgrade-XXXXXX";
   if (!mkdtemp(tmpl)) return 1;
   const std::string root = tmpl;
-  for (const char* d : {"data", "config", "cache", "state", "home", "app", "plugin/bin"}) fs::create_directories(root + "/" + d);
+  for (const char* d : {"data", "config", "cache", "state", "home", "app", "plugin/bin"})
+    fs::create_directories(root + "/" + d);
   setenv("RTX_DATA_DIR", (root + "/data").c_str(), 1);
   setenv("RTX_CONFIG_DIR", (root + "/config").c_str(), 1);
   setenv("RTX_CACHE_DIR", (root + "/cache").c_str(), 1);
@@ -85,8 +88,8 @@ int main(int argc, char** argv) {
   // The plugin: versions come from a file the upgrader bumps; install copies the trivial target.
   std::ofstream(root + "/versions") << "1.0.0\n";
   write_script(root + "/plugin/bin/list-all", "cat " + root + "/versions | tr '\\n' ' '");
-  write_script(root + "/plugin/bin/install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; cp " + bin +
-                                                 "/rtx-bench-target \"$ASDF_INSTALL_PATH/bin/tiny\"");
+  write_script(root + "/plugin/bin/install",
+               "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; cp " + bin + "/rtx-bench-target \"$ASDF_INSTALL_PATH/bin/tiny\"");
   const std::string rtx = bin + "/rtx";
   if (run({rtx, "plugins", "link", "tiny", root + "/plugin"}) != 0 || run({rtx, "install", "tiny@1.0.0"}) != 0) {
     std::fprintf(stderr, "setup failed (rtx at %s)\n", rtx.c_str());
@@ -131,7 +134,8 @@ int main(int argc, char** argv) {
   upgrader.join();
 
   double q = median(quiet_rate), b = median(busy_rate);
-  std::printf("shim invocations/s, no upgrade:      %.0f (median of %zu windows of %.1f s)\n", q, quiet_rate.size(), seconds);
+  std::printf("shim invocations/s, no upgrade:      %.0f (median of %zu windows of %.1f s)\n", q, quiet_rate.size(),
+              seconds);
   std::printf("shim invocations/s, during upgrades: %.0f (%d upgrades committed, %d failed)\n", b, upgrades.load(),
               upgrade_failures.load());
   std::printf("ratio during/without: %.2f; failed shim calls: %ld of %ld\n", q > 0 ? b / q : 0, failures, calls);

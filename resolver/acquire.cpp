@@ -1,9 +1,9 @@
 #include "resolver/acquire.hpp"
 
-#include <cerrno>
-#include <cstdlib>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <cerrno>
+#include <cstdlib>
 
 #include "resolver/pin.hpp"
 #include "resolver/version.hpp"

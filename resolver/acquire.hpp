@@ -20,7 +20,7 @@ struct Acquired {
   std::string entry_path;  // the build's store path; empty for system
   UniqueFd lease;          // LOCK_SH held on the build's lease
   bool from_pin = false;
-  std::string warning;     // one line to print (a dropped pin), or empty
+  std::string warning;  // one line to print (a dropped pin), or empty
 };
 
 // An installed build a request may resolve to, best first.

@@ -10,9 +10,9 @@
 namespace rtx::resolver {
 
 struct BuildMeta {
-  std::vector<std::string> bin_dirs;                        // relative to the prefix
-  std::vector<std::pair<std::string, std::string>> env;    // set as given
-  std::vector<std::string> path_prepend;                    // absolute dirs put before PATH
+  std::vector<std::string> bin_dirs;                     // relative to the prefix
+  std::vector<std::pair<std::string, std::string>> env;  // set as given
+  std::vector<std::string> path_prepend;                 // absolute dirs put before PATH
 
   std::string serialize() const;
 };

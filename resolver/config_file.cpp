@@ -33,8 +33,8 @@ Expected<ConfigFile> parse_tool_versions(std::string path, std::string_view text
     if (words.empty()) continue;
     if (auto st = validate_tool_name(words[0]); !st) return make_error(at(file.path, line_no) + st.error());
     if (words.size() == 1)
-      return make_error(at(file.path, line_no) + "tool '" + std::string(words[0]) +
-                        "' has no version: write '" + std::string(words[0]) + " 1.2.3'");
+      return make_error(at(file.path, line_no) + "tool '" + std::string(words[0]) + "' has no version: write '" +
+                        std::string(words[0]) + " 1.2.3'");
     ToolEntry entry{std::string(words[0]), {}, line_no};
     for (std::size_t w = 1; w < words.size(); ++w) {
       if (auto spec = parse_spec(words[w]); !spec) return make_error(at(file.path, line_no) + spec.error());

@@ -13,8 +13,8 @@ std::string at(const std::string& path, const toml::source_region& where) {
 Status add_spec(const std::string& path, const toml::node& node, const std::string& tool, ToolEntry& entry) {
   const auto* s = node.as_string();
   if (!s)
-    return make_error(at(path, node.source()) + "the version of '" + tool +
-                      "' must be a string: write " + tool + " = \"1.2.3\"");
+    return make_error(at(path, node.source()) + "the version of '" + tool + "' must be a string: write " + tool +
+                      " = \"1.2.3\"");
   if (auto spec = parse_spec(s->get()); !spec) return make_error(at(path, node.source()) + spec.error());
   entry.specs.push_back(s->get());
   return ok_status();
@@ -48,8 +48,8 @@ Expected<ConfigFile> parse_toml_config(std::string path, std::string_view text) 
     } else if (const auto* table = value.as_table()) {
       const toml::node* version = table->get("version");
       if (!version)
-        return make_error(at(file.path, value.source()) + "the table for '" + tool +
-                          "' has no 'version': write " + tool + " = { version = \"1.2.3\" }");
+        return make_error(at(file.path, value.source()) + "the table for '" + tool + "' has no 'version': write " +
+                          tool + " = { version = \"1.2.3\" }");
       if (auto st = add_spec(file.path, *version, tool, entry); !st) return Error{st.error()};
     } else {
       return make_error(at(file.path, value.source()) + "the version of '" + tool +

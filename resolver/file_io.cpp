@@ -1,9 +1,9 @@
 #include "resolver/file_io.hpp"
 
-#include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
 
 namespace rtx::resolver {
 

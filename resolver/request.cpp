@@ -1,12 +1,12 @@
 #include "resolver/request.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <dirent.h>
-#include <fcntl.h>
 #include <iterator>
-#include <unistd.h>
 
 #include "resolver/file_io.hpp"
 
@@ -38,8 +38,7 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
   std::string text;
   int err = read_file(path, text);
   if (err == ENOENT || err == ENOTDIR || err == EISDIR) return static_cast<const ConfigFile*>(nullptr);
-  if (err)
-    return make_error(path + ": cannot read: " + std::strerror(err) + ": fix its permissions or remove it");
+  if (err) return make_error(path + ": cannot read: " + std::strerror(err) + ": fix its permissions or remove it");
   auto parsed = parse_config(path, text, format_of(path));
   if (!parsed) return Error{parsed.error()};
   if (on_read_) on_read_(path);

@@ -8,13 +8,20 @@ namespace rtx::resolver {
 
 std::string_view state_name(EntryState s) {
   switch (s) {
-    case EntryState::Building: return "BUILDING";
-    case EntryState::Ready: return "READY";
-    case EntryState::Retired: return "RETIRED";
-    case EntryState::Reaping: return "REAPING";
-    case EntryState::Failed: return "FAILED";
-    case EntryState::Missing: return "MISSING";
-    case EntryState::Unknown: break;
+    case EntryState::Building:
+      return "BUILDING";
+    case EntryState::Ready:
+      return "READY";
+    case EntryState::Retired:
+      return "RETIRED";
+    case EntryState::Reaping:
+      return "REAPING";
+    case EntryState::Failed:
+      return "FAILED";
+    case EntryState::Missing:
+      return "MISSING";
+    case EntryState::Unknown:
+      break;
   }
   return "UNKNOWN";
 }

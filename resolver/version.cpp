@@ -47,8 +47,8 @@ bool iequals(std::string_view a, std::string_view b) {
 // Rank of a prerelease marker; -1 when the word is not one.
 int prerelease_rank(std::string_view word) {
   static constexpr std::string_view kMarkers[][3] = {
-      {"dev", "snapshot", "nightly"}, {"canary", "next", ""}, {"a", "alpha", ""},
-      {"b", "beta", ""},              {"pre", "preview", "m"}, {"c", "rc", ""},
+      {"dev", "snapshot", "nightly"}, {"canary", "next", ""}, {"a", "alpha", ""}, {"b", "beta", ""},
+      {"pre", "preview", "m"},        {"c", "rc", ""},
   };
   for (int rank = 0; rank < int(std::size(kMarkers)); ++rank)
     for (std::string_view m : kMarkers[rank])
@@ -79,9 +79,11 @@ int compare_words(std::string_view a, std::string_view b) {
 }  // namespace
 
 Status validate_version(std::string_view version) {
-  if (version.empty()) return make_error("empty version: give a version such as 1.2.3, a prefix such as 1.2, or 'latest'");
+  if (version.empty())
+    return make_error("empty version: give a version such as 1.2.3, a prefix such as 1.2, or 'latest'");
   if (version.size() > kMaxVersionLength)
-    return make_error("version '" + std::string(version.substr(0, 32)) + "…' is longer than 128 bytes: give a real version");
+    return make_error("version '" + std::string(version.substr(0, 32)) +
+                      "…' is longer than 128 bytes: give a real version");
   for (char c : version) {
     auto u = static_cast<unsigned char>(c);
     if (c == '/' || c == '\\' || u < 0x21 || u == 0x7f)

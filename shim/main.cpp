@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   std::string command = argv[0];
   command = command.substr(command.rfind('/') + 1);
   if (command == "rtx-shim") {  // `rtx-shim CMD ARGS…` behaves like the shim named CMD
-    if (argc < 2) fail(kCannotRun, "rtx-shim: this is the shim every file in shims/ links to: run a shim, or rtx-shim CMD ARGS");
+    if (argc < 2)
+      fail(kCannotRun, "rtx-shim: this is the shim every file in shims/ links to: run a shim, or rtx-shim CMD ARGS");
     command = argv[1];
     ++argv;
   }
@@ -89,8 +90,7 @@ int main(int argc, char** argv) {
 
   std::string index;
   if (int err = read_file(layout.shim_index(), index); err)
-    fail(kNotInstalled, "rtx: cannot read " + layout.shim_index() + " (" + std::strerror(err) +
-                            "): run 'rtx reshim'");
+    fail(kNotInstalled, "rtx: cannot read " + layout.shim_index() + " (" + std::strerror(err) + "): run 'rtx reshim'");
   std::vector<std::string> tools = tools_for_command(index, command);
   if (tools.empty())
     fail(kNotInstalled, "rtx: no installed tool provides '" + command + "' (" + layout.shim_index() +

@@ -134,7 +134,8 @@ Expected<resolver::BuildMeta> AsdfPlugin::describe_build(const InstallRequest& r
   if (has_script("list-bin-paths")) {
     RunSpec spec{{script("list-bin-paths")}, asdf_env(dir_, req), {}, timeouts_.list, true, false};
     auto r = util::run_process(spec);
-    if (!r.ok()) return make_error("plugin " + name_ + ": bin/list-bin-paths " + r.describe(timeouts_.list) + " (" + dir_ + ")");
+    if (!r.ok())
+      return make_error("plugin " + name_ + ": bin/list-bin-paths " + r.describe(timeouts_.list) + " (" + dir_ + ")");
     for (auto& d : split_words(r.out)) {
       if (d.empty() || d[0] == '/' || d.find("..") != std::string::npos)
         return make_error("plugin " + name_ + ": bin/list-bin-paths printed '" + d +
@@ -146,14 +147,20 @@ Expected<resolver::BuildMeta> AsdfPlugin::describe_build(const InstallRequest& r
 
   if (has_script("exec-env")) {
     // Sourced once, here; the shim applies the recorded effect without a shell.
-    RunSpec spec{{"/bin/bash", "-c", "env -0; printf '\\0--rtx--\\0'; . \"$1\" >&2; env -0", "rtx-exec-env",
-                  script("exec-env")},
-                 asdf_env(dir_, req), {}, timeouts_.list, true, false};
+    RunSpec spec{
+        {"/bin/bash", "-c", "env -0; printf '\\0--rtx--\\0'; . \"$1\" >&2; env -0", "rtx-exec-env", script("exec-env")},
+        asdf_env(dir_, req),
+        {},
+        timeouts_.list,
+        true,
+        false};
     auto r = util::run_process(spec);
-    if (!r.ok()) return make_error("plugin " + name_ + ": bin/exec-env " + r.describe(timeouts_.list) + " (" + dir_ + ")");
+    if (!r.ok())
+      return make_error("plugin " + name_ + ": bin/exec-env " + r.describe(timeouts_.list) + " (" + dir_ + ")");
     std::string_view out = r.out;
     std::size_t split = out.find(std::string_view("\0--rtx--\0", 9));
-    if (split == std::string_view::npos) return make_error("plugin " + name_ + ": bin/exec-env printed no environment (" + dir_ + "): fix the plugin");
+    if (split == std::string_view::npos)
+      return make_error("plugin " + name_ + ": bin/exec-env printed no environment (" + dir_ + "): fix the plugin");
     record_env_change(parse_env0(out.substr(0, split)), parse_env0(out.substr(split + 9)), meta);
   }
   return meta;

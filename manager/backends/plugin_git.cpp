@@ -58,9 +58,11 @@ Status add_plugin_from_git(const resolver::StoreLayout& layout, const std::strin
   std::string what = "adding plugin " + name + " from " + url;
   Status st = git({"clone", "--quiet", url, tmp}, what);
   if (st && ref) st = git({"-C", tmp, "checkout", "--quiet", *ref}, what + " at " + *ref);
-  if (st && (!resolver::is_executable_file(tmp + "/bin/list-all") || !resolver::is_executable_file(tmp + "/bin/install")))
+  if (st &&
+      (!resolver::is_executable_file(tmp + "/bin/list-all") || !resolver::is_executable_file(tmp + "/bin/install")))
     st = make_error(url + " is not an asdf plugin: it has no executable bin/list-all and bin/install");
-  if (st && ::rename(tmp.c_str(), dest.c_str()) != 0) st = make_error("cannot create " + dest + ": " + util::errno_text());
+  if (st && ::rename(tmp.c_str(), dest.c_str()) != 0)
+    st = make_error("cannot create " + dest + ": " + util::errno_text());
   if (!st) {
     util::remove_tree(tmp);
     return st;

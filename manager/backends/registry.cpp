@@ -7,7 +7,8 @@ namespace rtx::backends {
 extern const char* const kRegistryToml;  // registry_data.cpp, generated from share/registry.toml
 
 std::optional<RegistryEntry> registry_lookup(std::string_view tool) {
-  static const toml::parse_result parsed = toml::parse(std::string_view(kRegistryToml), std::string_view("share/registry.toml"));
+  static const toml::parse_result parsed =
+      toml::parse(std::string_view(kRegistryToml), std::string_view("share/registry.toml"));
   if (!parsed) return std::nullopt;  // the build checks it parses (tests/manager)
   const auto* value = parsed.table().at_path("tools").as_table();
   if (!value) return std::nullopt;

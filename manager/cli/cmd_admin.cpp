@@ -5,11 +5,11 @@
 
 #include "manager/backends/plugin_git.hpp"
 #include "manager/backends/plugins.hpp"
-#include "resolver/file_io.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
+#include "resolver/file_io.hpp"
 
 namespace rtx::cli {
 
@@ -45,8 +45,10 @@ int cmd_plugins_update(Context& ctx, const std::vector<std::string>& names) {
       if (resolver::read_link(ctx.layout.plugins_dir() + "/" + p.name).empty()) todo.push_back(p.name);
   int status = kExitOk;
   for (const auto& name : todo) {
-    if (auto st = backends::update_plugin(ctx.layout, name); !st) status = fail(st.error());
-    else note("updated plugin " + name);
+    if (auto st = backends::update_plugin(ctx.layout, name); !st)
+      status = fail(st.error());
+    else
+      note("updated plugin " + name);
   }
   return status;
 }

@@ -12,20 +12,27 @@ namespace rtx::cli {
 int cmd_gc(Context& ctx, bool dry_run, bool wait) {
   auto settings = config::load_settings(ctx.roots.config);
   if (!settings) return fail(settings.error());
-  store::GcOptions opts{settings->keep_previous, dry_run, wait, wait ? std::string() : ctx.rtx_binary,
-                        ctx.roots.state};
+  store::GcOptions opts{settings->keep_previous, dry_run, wait, wait ? std::string() : ctx.rtx_binary, ctx.roots.state};
   int status = kExitOk;
   for (const auto& item : store::collect_garbage(ctx.layout, {}, opts)) {
     std::string what = item.tool + " " + item.entry;
     switch (item.status) {
-      case store::GcStatus::Reaped: fmt::print("reaped {}\n", what); break;
-      case store::GcStatus::WouldReap: fmt::print("would reap {}\n", what); break;
-      case store::GcStatus::Kept: fmt::print("kept {} for 'rtx rollback'\n", what); break;
+      case store::GcStatus::Reaped:
+        fmt::print("reaped {}\n", what);
+        break;
+      case store::GcStatus::WouldReap:
+        fmt::print("would reap {}\n", what);
+        break;
+      case store::GcStatus::Kept:
+        fmt::print("kept {} for 'rtx rollback'\n", what);
+        break;
       case store::GcStatus::Busy:
         fmt::print("pending {}: in use by {}; a waiter removes it within a second of their exit\n", what,
                    store::describe_uses(item.users));
         break;
-      case store::GcStatus::Failed: status = fail(item.error); break;
+      case store::GcStatus::Failed:
+        status = fail(item.error);
+        break;
     }
   }
   return status;

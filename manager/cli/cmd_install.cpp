@@ -16,7 +16,8 @@ int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool f
     auto finder = ctx.finder();
     auto all = finder.all();
     if (!all) return fail(all.error());
-    if (all->empty()) return fail("no tool is configured in " + ctx.cwd + ": run 'rtx install TOOL@VERSION' or 'rtx use'");
+    if (all->empty())
+      return fail("no tool is configured in " + ctx.cwd + ": run 'rtx install TOOL@VERSION' or 'rtx use'");
     requests = std::move(*all);
   } else {
     for (const auto& text : tool_specs) {
@@ -50,7 +51,8 @@ int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool f
 int cmd_uninstall(Context& ctx, const std::string& tool_version) {
   auto ts = parse_tool_spec(tool_version);
   if (!ts) return fail(ts.error());
-  if (!ts->spec) return fail("say which version: rtx uninstall " + ts->tool + "@VERSION (see 'rtx ls " + ts->tool + "')");
+  if (!ts->spec)
+    return fail("say which version: rtx uninstall " + ts->tool + "@VERSION (see 'rtx ls " + ts->tool + "')");
   const std::string& tool = ts->tool;
   const std::string& version = *ts->spec;
 
@@ -61,7 +63,7 @@ int cmd_uninstall(Context& ctx, const std::string& tool_version) {
     entry = resolver::pointer_entry(ctx.layout, tool, version);
     if (entry.empty())
       return fail(tool + " " + version + " is not installed (" + ctx.layout.pointer_path(tool, version) +
-                      "): see 'rtx ls " + tool + "'");
+                  "): see 'rtx ls " + tool + "'");
     if (auto st = store::set_state(ctx.layout.entry_path(tool, entry), resolver::EntryState::Retired); !st)
       return fail(st.error());
     store::remove_pointer(ctx.layout, tool, version);

@@ -35,8 +35,7 @@ Status write_spec(const std::string& path, const std::string& tool, const std::s
                       ": invalid TOML: " + std::string(parsed.error().description()) + ": fix the file first");
   toml::table root = std::move(parsed).table();
   toml::node* tools = root.get("tools");
-  if (tools && !tools->is_table())
-    return make_error(path + ": 'tools' is not a table: fix the file first");
+  if (tools && !tools->is_table()) return make_error(path + ": 'tools' is not a table: fix the file first");
   if (!tools) root.insert("tools", toml::table{});
   root.get("tools")->as_table()->insert_or_assign(tool, spec);
   std::ostringstream out;

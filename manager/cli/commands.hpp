@@ -27,7 +27,8 @@ int cmd_rollback(Context& ctx, const std::string& tool, const std::optional<std:
 int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);
 int cmd_plugins_ls(Context& ctx);
-int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& url, const std::optional<std::string>& ref);
+int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& url,
+                    const std::optional<std::string>& ref);
 int cmd_plugins_update(Context& ctx, const std::vector<std::string>& names);
 int cmd_plugins_remove(Context& ctx, const std::string& name);
 int cmd_doctor(Context& ctx);

@@ -1,9 +1,9 @@
 #include "manager/store/garbage.hpp"
 
+#include <unistd.h>
 #include <algorithm>
 #include <chrono>
 #include <thread>
-#include <unistd.h>
 
 #include "manager/store/entries.hpp"
 #include "manager/store/file_lock.hpp"
@@ -52,10 +52,14 @@ std::vector<GcItem> collect_garbage(const resolver::StoreLayout& layout, const s
         continue;
       }
       auto r = reap_build(layout, tool, e.name);
-      if (r.outcome == ReapOutcome::Reaped) item.status = GcStatus::Reaped;
-      else if (r.outcome == ReapOutcome::Busy) item.status = GcStatus::Busy;
-      else if (r.outcome == ReapOutcome::Failed) item.status = GcStatus::Failed;
-      else continue;  // taken back (a rollback) meanwhile
+      if (r.outcome == ReapOutcome::Reaped)
+        item.status = GcStatus::Reaped;
+      else if (r.outcome == ReapOutcome::Busy)
+        item.status = GcStatus::Busy;
+      else if (r.outcome == ReapOutcome::Failed)
+        item.status = GcStatus::Failed;
+      else
+        continue;  // taken back (a rollback) meanwhile
       item.users = std::move(r.users);
       item.error = std::move(r.error);
       items.push_back(std::move(item));

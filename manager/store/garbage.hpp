@@ -23,8 +23,8 @@ struct GcItem {
 struct GcOptions {
   int keep_previous = 1;
   bool dry_run = false;
-  bool wait = false;            // retry busy builds in the foreground until they go
-  std::string waiter_binary;    // non-empty: hand busy builds to a detached waiter (`rtx __reap-wait`)
+  bool wait = false;          // retry busy builds in the foreground until they go
+  std::string waiter_binary;  // non-empty: hand busy builds to a detached waiter (`rtx __reap-wait`)
   std::string state_dir;
 };
 

@@ -1,8 +1,8 @@
 #include "manager/store/install_transaction.hpp"
 
+#include <unistd.h>
 #include <filesystem>
 #include <thread>
-#include <unistd.h>
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/store/entries.hpp"
@@ -149,7 +149,8 @@ Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, ba
   util::make_dirs(req.download_path);
   Status built = build_entry(backend, req);
   util::remove_tree(req.download_path);
-  Expected<std::string> committed = built ? commit(layout, *entry, options) : Expected<std::string>(Error{built.error()});
+  Expected<std::string> committed =
+      built ? commit(layout, *entry, options) : Expected<std::string>(Error{built.error()});
   if (!committed) {
     set_state(entry->path, EntryState::Failed);
     remove_entry(entry->path);

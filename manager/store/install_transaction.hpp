@@ -13,10 +13,10 @@
 namespace rtx::store {
 
 struct InstallOptions {
-  bool force = false;        // a new build even when the version is installed
-  std::string shim_binary;   // what shims/ links to
-  std::string download_root; // $RTX_CACHE_DIR/plugin-downloads
-  std::string state_dir;     // where the succession log lives ($RTX_STATE_DIR)
+  bool force = false;         // a new build even when the version is installed
+  std::string shim_binary;    // what shims/ links to
+  std::string download_root;  // $RTX_CACHE_DIR/plugin-downloads
+  std::string state_dir;      // where the succession log lives ($RTX_STATE_DIR)
   // `rtx upgrade`: the build this one replaces (an entry name, any version),
   // retired in the same commit unless `still_needed(old_entry, new_version)`
   // says a tracked config will still resolve to it once the new one is in.

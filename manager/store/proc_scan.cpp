@@ -39,8 +39,8 @@ void for_each_fd_target(const std::string& proc_dir, F&& f) {
 }
 
 bool under(const std::string& path, const std::string& root) {
-  return path == root || (path.size() > root.size() && path.compare(0, root.size(), root) == 0 &&
-                          path[root.size()] == '/');
+  return path == root ||
+         (path.size() > root.size() && path.compare(0, root.size(), root) == 0 && path[root.size()] == '/');
 }
 
 bool strip_deleted(std::string& path) {

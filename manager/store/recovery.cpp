@@ -9,10 +9,10 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/file_lock.hpp"
 #include "manager/store/install_transaction.hpp"
-#include "manager/util/fs.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/store/reaper.hpp"
 #include "manager/store/reshim.hpp"
+#include "manager/util/fs.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::store {
@@ -24,8 +24,8 @@ void remove_abandoned(const resolver::StoreLayout& layout, const Entry& e, Recov
   // Re-read under the lock: an installer may have committed since the listing.
   EntryState now = resolver::read_state(e.path);
   if (now == EntryState::Ready || now == EntryState::Retired || now == EntryState::Reaping) return;
-  if (remove_entry(e.path)) report.actions.push_back("removed abandoned " + std::string(resolver::state_name(e.state)) +
-                                                     " build " + e.path);
+  if (remove_entry(e.path))
+    report.actions.push_back("removed abandoned " + std::string(resolver::state_name(e.state)) + " build " + e.path);
 }
 
 // Under the tool lock: pointers name READY builds only.

@@ -1,7 +1,7 @@
 #include "manager/store/succession_log.hpp"
 
-#include <algorithm>
 #include <unistd.h>
+#include <algorithm>
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"

@@ -174,9 +174,12 @@ RunResult run_process(const RunSpec& spec) {
     poll.cancel();
     // The raw wait status: a death by signal N becomes 128 + N, as in a shell.
     int raw = proc->native_exit_code();
-    if (wec) result.exit_code = -1;
-    else if (WIFSIGNALED(raw)) result.exit_code = 128 + WTERMSIG(raw);
-    else result.exit_code = WEXITSTATUS(raw);
+    if (wec)
+      result.exit_code = -1;
+    else if (WIFSIGNALED(raw))
+      result.exit_code = 128 + WTERMSIG(raw);
+    else
+      result.exit_code = WEXITSTATUS(raw);
     // Whatever the script left behind in its group goes with it; then the
     // pipe reaches EOF even if a straggler held it.
     ::killpg(pgid, SIGKILL);

@@ -10,12 +10,12 @@
 namespace rtx::util {
 
 struct RunSpec {
-  std::vector<std::string> argv;                            // argv[0]: the executable's path
-  std::vector<std::pair<std::string, std::string>> env;    // set on top of this process's environment
-  std::string cwd;                                          // empty: inherit
-  std::chrono::milliseconds timeout{0};                     // 0: none
-  bool capture_stdout = false;                              // else streamed to the user
-  bool stdout_to_stderr = false;                            // stream the child's stdout to our stderr
+  std::vector<std::string> argv;                         // argv[0]: the executable's path
+  std::vector<std::pair<std::string, std::string>> env;  // set on top of this process's environment
+  std::string cwd;                                       // empty: inherit
+  std::chrono::milliseconds timeout{0};                  // 0: none
+  bool capture_stdout = false;                           // else streamed to the user
+  bool stdout_to_stderr = false;                         // stream the child's stdout to our stderr
 };
 
 struct RunResult {

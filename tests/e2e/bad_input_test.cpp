@@ -41,7 +41,8 @@ class BadInput : public ::testing::Test {
 };
 
 TEST_F(BadInput, HostileVersionStringsAreRefusedBeforeTouchingTheDisk) {
-  for (const std::string& v : std::vector<std::string>{"../../etc", "a/b", "1..2", std::string(200, '1'), "-rf", "1 2"}) {
+  for (const std::string& v :
+       std::vector<std::string>{"../../etc", "a/b", "1..2", std::string(200, '1'), "-rf", "1 2"}) {
     Output o = world.rtx({"install", "hello@" + v});
     expect_one_line_error(o, "version");
     EXPECT_EQ(lines(o.err), 1) << o.err;
@@ -83,7 +84,8 @@ TEST_F(BadInput, AHangingPluginIsStoppedByTheTimeout) {
 }
 
 TEST_F(BadInput, AnInstallWithoutExecutablesFailsVerification) {
-  std::string dir = world.write_plugin("empty", {{"list-all", "echo 1.0.0"}, {"install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\""}});
+  std::string dir =
+      world.write_plugin("empty", {{"list-all", "echo 1.0.0"}, {"install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\""}});
   ASSERT_EQ(world.rtx({"plugins", "link", "empty", dir}).status, 0);
   Output o = world.rtx({"install", "empty@1.0.0"});
   expect_one_line_error(o, "without executables");
@@ -91,10 +93,12 @@ TEST_F(BadInput, AnInstallWithoutExecutablesFailsVerification) {
 }
 
 TEST_F(BadInput, AFailingSmokeTestFailsTheInstall) {
-  std::string dir = world.write_plugin(
-      "smoky", {{"list-all", "echo 1.0.0"},
-                {"install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; printf '#!/bin/sh\\nexit 4\\n' > \"$ASDF_INSTALL_PATH/bin/smoky\"; chmod +x \"$ASDF_INSTALL_PATH/bin/smoky\""},
-                {"smoke", "smoky"}});
+  std::string dir =
+      world.write_plugin("smoky", {{"list-all", "echo 1.0.0"},
+                                   {"install",
+                                    "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; printf '#!/bin/sh\\nexit 4\\n' > "
+                                    "\"$ASDF_INSTALL_PATH/bin/smoky\"; chmod +x \"$ASDF_INSTALL_PATH/bin/smoky\""},
+                                   {"smoke", "smoky"}});
   ASSERT_EQ(world.rtx({"plugins", "link", "smoky", dir}).status, 0);
   Output o = world.rtx({"install", "smoky@1.0.0"});
   expect_one_line_error(o, "smoke test");
@@ -105,8 +109,9 @@ TEST_F(BadInput, MalformedConfigNamesFileAndLine) {
   std::string dir = world.make_project("proj/broken", ".rtx.toml", "[tools]\nhello = 1.5\n");
   Output o = world.shim("hello", {}, dir);
   EXPECT_EQ(o.status, 126);
-  EXPECT_EQ(o.err, "rtx: " + dir + "/.rtx.toml:2: the version of 'hello' must be a string, an array of strings or a "
-                   "table with 'version': write hello = \"1.2.3\"\n");
+  EXPECT_EQ(o.err, "rtx: " + dir +
+                       "/.rtx.toml:2: the version of 'hello' must be a string, an array of strings or a "
+                       "table with 'version': write hello = \"1.2.3\"\n");
   Output m = world.rtx({"install"}, dir);
   expect_one_line_error(m, dir + "/.rtx.toml:2:");
   expect_untouched();
@@ -153,7 +158,7 @@ TEST_F(BadInput, AKilledInstallIsCleanedUpByTheNextRun) {
   EXPECT_NE(world.store_names("hello"), before);  // the BUILDING debris is there…
   Output o = world.shim("hello", {}, project);    // …and never resolved
   EXPECT_EQ(o.out.rfind("hello 1.1.0", 0), 0u);
-  EXPECT_EQ(world.rtx({"ls"}).status, 0);         // any manager start recovers
+  EXPECT_EQ(world.rtx({"ls"}).status, 0);  // any manager start recovers
   expect_untouched();
 }
 

@@ -147,8 +147,9 @@ void World::set_env(const std::string& key, const std::string& value) {
 }
 
 void World::unset_env(const std::string& key) {
-  extra_env_.erase(std::remove_if(extra_env_.begin(), extra_env_.end(), [&](const auto& kv) { return kv.first == key; }),
-                   extra_env_.end());
+  extra_env_.erase(
+      std::remove_if(extra_env_.begin(), extra_env_.end(), [&](const auto& kv) { return kv.first == key; }),
+      extra_env_.end());
 }
 
 std::vector<std::string> World::environment() const {

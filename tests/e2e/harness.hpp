@@ -59,7 +59,8 @@ class World {
   // Story helpers.
   void link_sample_plugin(const std::string& name = "hello") const;  // examples/asdf-hello
   std::string make_project(const std::string& rel, const std::string& file, const std::string& content) const;
-  std::string write_plugin(const std::string& name, const std::vector<std::pair<std::string, std::string>>& scripts) const;
+  std::string write_plugin(const std::string& name,
+                           const std::vector<std::pair<std::string, std::string>>& scripts) const;
   std::vector<std::string> store_names(const std::string& tool) const;  // ls store/<tool>
   std::string read(const std::string& path) const;
 

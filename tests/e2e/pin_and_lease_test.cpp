@@ -1,8 +1,8 @@
 // A process started through a shim holds its build's lease and passes the pin
 // to its children; a BUILDING entry is never resolved; a build in use outlives
 // its uninstall until the last user exits.
-#include <gtest/gtest.h>
 #include <dirent.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -50,8 +50,9 @@ class PinAndLease : public ::testing::Test {
 };
 
 TEST_F(PinAndLease, AProcessStartedThroughTheShimAndItsChildrenHoldTheLease) {
-  Background job = world.sh_background("hello --run sh -c 'echo $$ > " + file("pid") + "; while [ ! -e " +
-                                       file("stop") + " ]; do sleep 0.02; done'", project);
+  Background job = world.sh_background(
+      "hello --run sh -c 'echo $$ > " + file("pid") + "; while [ ! -e " + file("stop") + " ]; do sleep 0.02; done'",
+      project);
   ASSERT_TRUE(wait_for_file(file("pid"), 10s));
   std::string child = first_line(world.read(file("pid")));
   EXPECT_TRUE(fd_targets(child).count(build_1_1 + ".lease")) << "child " << child << " lacks the lease fd";
@@ -60,10 +61,10 @@ TEST_F(PinAndLease, AProcessStartedThroughTheShimAndItsChildrenHoldTheLease) {
 }
 
 TEST_F(PinAndLease, ChildrenKeepTheirVersionWhenAnUpgradeLandsMidway) {
-  Background job = world.sh_background(
-      "hello --run sh -c 'hello > " + file("first") + "; echo \"$RTX_PIN_HELLO\" > " + file("pin") + "; touch " +
-          file("ready") + "; while [ ! -e " + file("go") + " ]; do sleep 0.02; done; hello > " + file("second") + "'",
-      project);
+  Background job = world.sh_background("hello --run sh -c 'hello > " + file("first") + "; echo \"$RTX_PIN_HELLO\" > " +
+                                           file("pin") + "; touch " + file("ready") + "; while [ ! -e " + file("go") +
+                                           " ]; do sleep 0.02; done; hello > " + file("second") + "'",
+                                       project);
   ASSERT_TRUE(wait_for_file(file("ready"), 10s));
   EXPECT_EQ(world.read(file("pin")), "1\t" + build_1_1 + "\n");
 
@@ -129,7 +130,7 @@ TEST_F(PinAndLease, ABuildingEntryIsNeverResolved) {
 
 TEST_F(PinAndLease, UninstallKeepsABuildInUseUntilItsLastUserExits) {
   Background job = world.sh_background("hello --run sh -c 'echo $$ > " + file("pid") + "; while [ ! -e " +
-                                       file("stop") + " ]; do sleep 0.02; done; hello > " + file("after") + "'",
+                                           file("stop") + " ]; do sleep 0.02; done; hello > " + file("after") + "'",
                                        project);
   ASSERT_TRUE(wait_for_file(file("pid"), 10s));
   std::string child = first_line(world.read(file("pid")));

@@ -3,8 +3,8 @@
 // 1.1.0; the upgrade lands side by side, the superseded build is RETIRED and
 // kept for a rollback, reaped when nothing needs it, and a failed upgrade
 // changes nothing.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/file.h>
 #include <unistd.h>
 

@@ -54,22 +54,23 @@ TEST_F(ZeroDowntime, UpgradeRollbackUpgradeGcWhileEverythingRuns) {
   std::string old_build = lines_of(world.rtx({"where", "hello@1.0.0"}).out).at(0);
 
   // The cron loop: a fresh, unpinned invocation every 10 ms.
-  Background cron = world.sh_background(
-      "while [ ! -e " + file("stop") + " ]; do out=$(hello) || out=\"FAIL $?\"; echo \"$out\" >> " + file("cron.log") +
-          "; sleep 0.01; done",
-      project);
+  Background cron =
+      world.sh_background("while [ ! -e " + file("stop") + " ]; do out=$(hello) || out=\"FAIL $?\"; echo \"$out\" >> " +
+                              file("cron.log") + "; sleep 0.01; done",
+                          project);
   // The long job: reads its own prefix every 50 ms until told to stop.
   Background job = world.sh_background(
       "hello --run sh -c 'touch " + file("job.up") + "; while [ ! -e " + file("stop") +
           " ]; do cat \"$HELLO_HOME/share/hello/greeting.txt\" > /dev/null || exit 3; sleep 0.05; done'",
       project);
   // The build script: calls the tool through the shim every 100 ms, checks its version.
-  Background script = world.sh_background(
-      "hello --run sh -c 'first=$(hello); touch " + file("script.up") + "; while [ ! -e " + file("stop") +
-          " ]; do now=$(hello) || { echo \"FAIL $?\" >> " + file("script.log") + "; continue; }; [ \"$now\" = \"$first\" ] "
-          "|| echo \"CHANGED $now\" >> " + file("script.log") + "; echo ok >> " + file("script.log") +
-          "; sleep 0.1; done'",
-      project);
+  Background script =
+      world.sh_background("hello --run sh -c 'first=$(hello); touch " + file("script.up") + "; while [ ! -e " +
+                              file("stop") + " ]; do now=$(hello) || { echo \"FAIL $?\" >> " + file("script.log") +
+                              "; continue; }; [ \"$now\" = \"$first\" ] "
+                              "|| echo \"CHANGED $now\" >> " +
+                              file("script.log") + "; echo ok >> " + file("script.log") + "; sleep 0.1; done'",
+                          project);
   ASSERT_TRUE(wait_for_file(file("job.up"), 10s));
   ASSERT_TRUE(wait_for_file(file("script.up"), 10s));
   std::this_thread::sleep_for(300ms);

@@ -304,8 +304,8 @@ TEST_F(AcquireTest, PinThatCannotServeIsDroppedWithAWarning) {
     bool reaper_holds_lease;
   };
   const Case cases[] = {
-      {"reaping", "REAPING", false, false},  {"failed", "FAILED", false, false},
-      {"building", "BUILDING", false, false}, {"lease missing", "RETIRED", true, false},
+      {"reaping", "REAPING", false, false},     {"failed", "FAILED", false, false},
+      {"building", "BUILDING", false, false},   {"lease missing", "RETIRED", true, false},
       {"state missing", nullptr, false, false}, {"reaper holds the lease", "RETIRED", false, true},
   };
   for (const auto& c : cases) {

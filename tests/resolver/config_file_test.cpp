@@ -86,15 +86,15 @@ TEST(ConfigFile, ToolVersionsCrlf) {
 }
 
 TEST(ConfigFile, ToolVersionsBlankLinesAndComments) {
-  ConfigFile f = tv(
-      "# pinned for CI\n"
-      "\n"
-      "   \n"
-      "node 20 18 # comment after the versions\n"
-      "\t\n"
-      "#python 3.11\n"
-      "ruby 3.3#no space before it\n"
-      "  go   1.22  \n");
+  ConfigFile f =
+      tv("# pinned for CI\n"
+         "\n"
+         "   \n"
+         "node 20 18 # comment after the versions\n"
+         "\t\n"
+         "#python 3.11\n"
+         "ruby 3.3#no space before it\n"
+         "  go   1.22  \n");
   ASSERT_EQ(f.tools.size(), 3u);
   expect_tool(f, "node", {"20", "18"}, 4);
   expect_tool(f, "ruby", {"3.3"}, 7);
@@ -244,9 +244,9 @@ TEST(ConfigFile, TomlToolsNotATableOrEmptyList) {
 TEST(ConfigFile, ValidateToolName) {
   for (const char* ok : {"node", "npm:prettier", "npm:@scope/pkg", "my-tool", "python_3", "core:go", "a.b"})
     EXPECT_TRUE(validate_tool_name(ok).ok()) << ok;
-  for (const std::string& bad : {std::string(), std::string("../x"), std::string(".x"), std::string("-x"),
-                                 std::string("/x"), std::string("a b"), std::string("a..b"), std::string("a\tb"),
-                                 std::string("a*"), std::string(129, 'a')})
+  for (const std::string& bad :
+       {std::string(), std::string("../x"), std::string(".x"), std::string("-x"), std::string("/x"), std::string("a b"),
+        std::string("a..b"), std::string("a\tb"), std::string("a*"), std::string(129, 'a')})
     EXPECT_FALSE(validate_tool_name(bad).ok()) << "accepted '" << bad << "'";
   EXPECT_TRUE(validate_tool_name(std::string(128, 'a')).ok());
 }

@@ -234,10 +234,8 @@ TEST_F(RequestTest, AllReturnsEveryToolInScopeWithTheWinningRequest) {
     std::string source;
   };
   const Want want[] = {
-      {"node", {"20"}, cwd() + "/.rtx.toml"},
-      {"python", {"3.11", "3.10"}, cwd() + "/.rtx.toml"},
-      {"ruby", {"3.2"}, "RTX_RUBY_VERSION"},
-      {"go", {"1.22"}, global_toml()},
+      {"node", {"20"}, cwd() + "/.rtx.toml"}, {"python", {"3.11", "3.10"}, cwd() + "/.rtx.toml"},
+      {"ruby", {"3.2"}, "RTX_RUBY_VERSION"},  {"go", {"1.22"}, global_toml()},
       {"deno", {"1.40"}, home_tv()},
   };
   EXPECT_EQ(all->size(), std::size(want));

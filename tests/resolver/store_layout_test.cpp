@@ -37,8 +37,8 @@ TEST(StoreLayout, ParseState) {
   EXPECT_EQ(parse_state("ready"), EntryState::Unknown);
   EXPECT_EQ(parse_state("READYX"), EntryState::Unknown);
   EXPECT_EQ(parse_state(""), EntryState::Unknown);
-  for (EntryState s : {EntryState::Building, EntryState::Ready, EntryState::Retired, EntryState::Reaping,
-                       EntryState::Failed})
+  for (EntryState s :
+       {EntryState::Building, EntryState::Ready, EntryState::Retired, EntryState::Reaping, EntryState::Failed})
     EXPECT_EQ(parse_state(state_name(s)), s) << state_name(s);
 }
 
@@ -56,10 +56,10 @@ TEST(StoreLayout, PointerEntryAndFuzzyLinks) {
   store.install("node", "20.11.1", "b3");
   store.fuzzy("node", "20", "20.11.1");
   EXPECT_EQ(pointer_entry(store.layout(), "node", "20.11.1"), "20.11.1-b3");
-  EXPECT_EQ(pointer_entry(store.layout(), "node", "20"), "");   // fuzzy: a sibling name
-  EXPECT_EQ(pointer_entry(store.layout(), "node", "21"), "");   // missing
+  EXPECT_EQ(pointer_entry(store.layout(), "node", "20"), "");  // fuzzy: a sibling name
+  EXPECT_EQ(pointer_entry(store.layout(), "node", "21"), "");  // missing
   test::make_symlink("../../store/node/x/y", store.layout().pointer_path("node", "9"));
-  EXPECT_EQ(pointer_entry(store.layout(), "node", "9"), "");    // not an entry directly in store/node
+  EXPECT_EQ(pointer_entry(store.layout(), "node", "9"), "");  // not an entry directly in store/node
   test::make_symlink("../../store/node/", store.layout().pointer_path("node", "8"));
   EXPECT_EQ(pointer_entry(store.layout(), "node", "8"), "");
 

@@ -19,18 +19,18 @@ struct OrderCase {
 
 // Every pair must compare lower < higher, and the reverse must agree.
 const OrderCase kOrdered[] = {
-    {"1.2.9", "1.2.10"},          // numeric per component, not lexical
+    {"1.2.9", "1.2.10"},  // numeric per component, not lexical
     {"1.9", "1.10"},
     {"9", "10"},
     {"1.2.3", "2"},
     {"0.9.9", "1.0.0"},
-    {"1.2", "1.2.1"},             // a shorter version is below its extensions
+    {"1.2", "1.2.1"},  // a shorter version is below its extensions
     {"1.2.0", "1.2.0.1"},
-    {"1.2.0-rc1", "1.2.0"},       // prereleases below their release
+    {"1.2.0-rc1", "1.2.0"},  // prereleases below their release
     {"1.2.0-rc1", "1.2.0.1"},
-    {"1.2.2", "1.2.3-rc1"},       // but above the previous release
+    {"1.2.2", "1.2.3-rc1"},  // but above the previous release
     {"20.11.1", "21.0.0-rc1"},
-    {"3.12.0a1", "3.12.0b2"},     // python's a < b < rc < release
+    {"3.12.0a1", "3.12.0b2"},  // python's a < b < rc < release
     {"3.12.0b2", "3.12.0rc1"},
     {"3.12.0rc1", "3.12.0"},
     {"3.12.0a1", "3.12.0"},
@@ -42,10 +42,10 @@ const OrderCase kOrdered[] = {
     {"1.0.0-dev", "1.0.0-alpha"},
     {"1.0.0-preview1", "1.0.0-rc1"},
     {"2.0.0-SNAPSHOT", "2.0.0"},
-    {"1.0.0-RC1", "1.0.0"},       // markers are case-insensitive
-    {"1.09", "1.10"},             // leading zeros do not make a number smaller
+    {"1.0.0-RC1", "1.0.0"},  // markers are case-insensitive
+    {"1.09", "1.10"},        // leading zeros do not make a number smaller
     {"1.9", "1.010"},
-    {"v1.2.9", "v1.2.10"},        // a 'v' prefix is ignored
+    {"v1.2.9", "v1.2.10"},  // a 'v' prefix is ignored
     {"v1.2.9", "1.2.10"},
     {"1.2.9", "v1.2.10"},
 };
@@ -60,7 +60,7 @@ TEST(VersionOrder, OrderedPairs) {
 
 TEST(VersionOrder, EqualPairs) {
   const OrderCase equal[] = {
-      {"1.2.3", "1.2.3"}, {"v1.2.3", "1.2.3"},   {"V1.2.3", "1.2.3"},
+      {"1.2.3", "1.2.3"},    {"v1.2.3", "1.2.3"},        {"V1.2.3", "1.2.3"},
       {"01.02.03", "1.2.3"}, {"1.0.0-rc1", "1.0.0-rc1"}, {"3.12.0rc1", "3.12.0-rc.1"},
   };
   for (const auto& c : equal) {
@@ -108,12 +108,12 @@ struct PrereleaseCase {
 
 TEST(VersionOrder, IsPrerelease) {
   const PrereleaseCase cases[] = {
-      {"1.2.0-rc1", true},     {"3.12.0a1", true},        {"3.12.0b2", true},       {"3.12.0rc1", true},
-      {"1.0.0-alpha", true},   {"1.0.0-beta.2", true},    {"2.0.0-dev", true},      {"1.0.0-preview.1", true},
+      {"1.2.0-rc1", true},      {"3.12.0a1", true},       {"3.12.0b2", true},       {"3.12.0rc1", true},
+      {"1.0.0-alpha", true},    {"1.0.0-beta.2", true},   {"2.0.0-dev", true},      {"1.0.0-preview.1", true},
       {"23.0.0-nightly", true}, {"4.0.0-SNAPSHOT", true}, {"1.0.0-canary.3", true}, {"15.0.0-next.1", true},
-      {"2.0.0-M1", true},      {"1.0.0-pre", true},       {"1.0.0-RC1", true},      {"v2.0.0-beta", true},
-      {"1.2.0", false},        {"20.11.1", false},        {"1.2.3+build5", false},  {"temurin-17.0.1", false},
-      {"latest", false},       {"v1.2.3", false},         {"1.2.3-1", false},       {"17.0.1+12", false},
+      {"2.0.0-M1", true},       {"1.0.0-pre", true},      {"1.0.0-RC1", true},      {"v2.0.0-beta", true},
+      {"1.2.0", false},         {"20.11.1", false},       {"1.2.3+build5", false},  {"temurin-17.0.1", false},
+      {"latest", false},        {"v1.2.3", false},        {"1.2.3-1", false},       {"17.0.1+12", false},
   };
   for (const auto& c : cases) EXPECT_EQ(is_prerelease(c.version), c.prerelease) << c.version;
 }
@@ -153,8 +153,8 @@ TEST(VersionOrder, ValidateRefuses) {
 
 TEST(VersionOrder, ValidateAccepts) {
   const std::string accepted[] = {
-      "1.2.3", "temurin-17.0.1", "latest", "3.12.0rc1", "v1.2.3", "17.0.1+12", "1", "1.0.0-beta.2", "1_2",
-      std::string(128, '1'),  // exactly the limit
+      "1.2.3", "temurin-17.0.1", "latest", "3.12.0rc1",           "v1.2.3", "17.0.1+12",
+      "1",     "1.0.0-beta.2",   "1_2",    std::string(128, '1'),  // exactly the limit
   };
   for (const auto& v : accepted) {
     Status st = validate_version(v);
