@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "manager/backends/asdf_plugin.hpp"
+#include "manager/backends/core/core_backends.hpp"
 #include "manager/backends/registry.hpp"
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
@@ -42,9 +43,11 @@ std::vector<PluginInfo> list_plugins(const resolver::StoreLayout& layout) {
   return out;
 }
 
-Expected<std::unique_ptr<Backend>> backend_for(const resolver::StoreLayout& layout, const std::string& tool) {
+Expected<std::unique_ptr<Backend>> backend_for(const BackendEnv& env, const std::string& tool) {
+  const resolver::StoreLayout& layout = env.layout;
   std::string dir = layout.plugins_dir() + "/" + tool;
   if (!util::exists(dir)) {
+    if (auto core = core::make_core_backend(env, tool)) return core;
     auto known = registry_lookup(tool);
     if (known && known->kind == RegistryEntry::Kind::Asdf)
       return make_error("tool '" + tool + "' needs its asdf plugin: run 'rtx plugins add " + tool + "' (" +

@@ -26,15 +26,16 @@ int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
     });
     for (auto& e : entries) rows.push_back(std::move(e));
   }
-  auto pointed = [&](const store::Entry& e) { return resolver::pointer_entry(ctx.layout, e.tool, e.version) == e.name; };
+  auto pointed = [&](const store::Entry& e) {
+    return resolver::pointer_entry(ctx.layout, e.tool, e.version) == e.name;
+  };
   if (json) {
     std::string out = "[";
     for (const auto& e : rows) {
       out += fmt::format("{}{{\"tool\":{},\"version\":{},\"build\":{},\"state\":{},\"path\":{},\"active\":{}}}",
                          out.size() > 1 ? "," : "", util::json_string(e.tool), util::json_string(e.version),
-                         util::json_string(e.name),
-                         util::json_string(resolver::state_name(e.state)), util::json_string(e.path),
-                         pointed(e) ? "true" : "false");
+                         util::json_string(e.name), util::json_string(resolver::state_name(e.state)),
+                         util::json_string(e.path), pointed(e) ? "true" : "false");
     }
     fmt::print("{}]\n", out);
     return kExitOk;
@@ -45,7 +46,7 @@ int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
 }
 
 int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix) {
-  auto backend = backends::backend_for(ctx.layout, tool);
+  auto backend = backends::backend_for(ctx.backend_env(), tool);
   if (!backend) return fail(backend.error());
   auto versions = (*backend)->list_remote();
   if (!versions) return fail(versions.error());
@@ -100,8 +101,10 @@ int cmd_which(Context& ctx, const std::string& command) {
     if (!resolver::acquire_build(ctx.layout, *r, build))
       return fail(tool + " " + r->joined() + " (asked by " + r->source + ") is not installed: run 'rtx install'",
                   kExitNotInstalled);
-    std::string exe = build.entry_path.empty() ? "" :
-        resolver::find_command(build.entry_path, resolver::load_build_meta(build.entry_path), command);
+    std::string exe =
+        build.entry_path.empty()
+            ? ""
+            : resolver::find_command(build.entry_path, resolver::load_build_meta(build.entry_path), command);
     if (exe.empty()) return fail(tool + " " + build.version + " has no command '" + command + "'", kExitNotInstalled);
     fmt::print("{}\n", exe);
     return kExitOk;

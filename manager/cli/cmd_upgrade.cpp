@@ -65,7 +65,8 @@ bool still_needed(const Context& ctx, const std::string& tool, const std::string
 }
 
 // The remote version `spec` would upgrade to, held-back versions excluded.
-Expected<std::string> upgrade_target(backends::Backend& backend, const resolver::VersionSpec& spec, const std::vector<std::string>& held) {
+Expected<std::string> upgrade_target(backends::Backend& backend, const resolver::VersionSpec& spec,
+                                     const std::vector<std::string>& held) {
   auto versions = backend.list_remote();
   if (!versions) return Error{versions.error()};
   std::vector<std::string> allowed;
@@ -76,6 +77,10 @@ Expected<std::string> upgrade_target(backends::Backend& backend, const resolver:
     if (latest && !latest->empty() && std::find(held.begin(), held.end(), *latest) == held.end()) return *latest;
   }
   auto ranked = resolver::ranked_matches(spec, allowed);
+  if (ranked.empty() && spec.kind == resolver::SpecKind::Version) {  // a backend's own name, like node's "lts"
+    auto alias = backend.latest_stable(spec.text);
+    if (alias && !alias->empty() && std::find(allowed.begin(), allowed.end(), *alias) != allowed.end()) return *alias;
+  }
   if (ranked.empty()) return std::string();
   return allowed[ranked.front()];
 }
@@ -110,7 +115,7 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
     std::vector<std::string> held = force ? std::vector<std::string>{} : log.held_back();
     for (const auto& spec : req.specs) {
       if (spec.kind == resolver::SpecKind::System) continue;
-      auto backend = backends::backend_for(ctx.layout, req.tool);
+      auto backend = backends::backend_for(ctx.backend_env(), req.tool);
       if (!backend) {
         status = fail(backend.error());
         break;
@@ -155,11 +160,12 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
   }
   if (!touched.empty()) {
     store::GcOptions gc;
-  gc.keep_previous = settings->keep_previous;
-  gc.waiter_binary = ctx.rtx_binary;
-  gc.state_dir = ctx.roots.state;
+    gc.keep_previous = settings->keep_previous;
+    gc.waiter_binary = ctx.rtx_binary;
+    gc.state_dir = ctx.roots.state;
     for (const auto& item : store::collect_garbage(ctx.layout, touched, gc))
-      if (item.status == store::GcStatus::Reaped) note("removed " + item.tool + " " + item.entry);
+      if (item.status == store::GcStatus::Reaped)
+        note("removed " + item.tool + " " + item.entry);
       else if (item.status == store::GcStatus::Busy)
         note("kept " + item.tool + " " + item.entry + " while in use by " + store::describe_uses(item.users) +
              "; it goes within a second of their exit");

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "manager/backends/plugins.hpp"
@@ -46,7 +47,8 @@ Expected<ToolSpec> parse_tool_spec(const std::string& text) {
   } else {
     out.tool = text.substr(0, at);
     out.spec = text.substr(at + 1);
-    if (out.spec->empty()) return make_error("'" + text + "' has an empty version after '@': write " + out.tool + "@1.2.3");
+    if (out.spec->empty())
+      return make_error("'" + text + "' has an empty version after '@': write " + out.tool + "@1.2.3");
   }
   if (auto st = resolver::validate_tool_name(out.tool); !st) return Error{st.error()};
   if (out.spec)
@@ -71,6 +73,13 @@ Expected<std::string> pick_remote_version(backends::Backend& backend, const std:
   auto versions = backend.list_remote();
   if (!versions) return Error{versions.error()};
   auto ranked = resolver::ranked_matches(spec, *versions);
+  if (ranked.empty() && spec.kind == resolver::SpecKind::Version) {
+    // A name the backend knows ("lts", "lts-iron" for node): its answer counts
+    // only if it is a listed version.
+    auto alias = backend.latest_stable(spec.text);
+    if (!alias) return Error{alias.error()};
+    if (!alias->empty() && std::find(versions->begin(), versions->end(), *alias) != versions->end()) return *alias;
+  }
   if (ranked.empty())
     return make_error("no version of " + tool + " matches '" + spec.text + "' among " +
                       std::to_string(versions->size()) + " remote versions: see 'rtx ls-remote " + tool + "'");
@@ -94,7 +103,7 @@ Expected<std::string> ensure_installed(const Context& ctx, const std::string& to
       return m->version;
     }
   }
-  auto backend = backends::backend_for(ctx.layout, tool);
+  auto backend = backends::backend_for(ctx.backend_env(), tool);
   if (!backend) return Error{backend.error()};
   auto version = pick_remote_version(**backend, tool, spec);
   if (!version) return Error{version.error()};

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "manager/backends/backend.hpp"
+#include "manager/backends/backend_env.hpp"
 #include "resolver/acquire.hpp"
 #include "resolver/expected.hpp"
 #include "resolver/request.hpp"
@@ -24,6 +25,8 @@ struct Context {
   std::string rtx_binary;  // this executable, for detached helpers (`rtx __reap-wait`)
   // Config files this command read: recorded as tracked configs at its end.
   std::shared_ptr<std::vector<std::string>> configs_read = std::make_shared<std::vector<std::string>>();
+
+  backends::BackendEnv backend_env() const { return backends::BackendEnv{layout, roots.cache}; }
 
   resolver::RequestFinder finder() const {
     resolver::RequestFinder f(roots, cwd);

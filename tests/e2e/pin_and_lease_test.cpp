@@ -50,9 +50,10 @@ class PinAndLease : public ::testing::Test {
 };
 
 TEST_F(PinAndLease, AProcessStartedThroughTheShimAndItsChildrenHoldTheLease) {
-  Background job = world.sh_background(
-      "hello --run sh -c 'echo $$ > " + file("pid") + "; while [ ! -e " + file("stop") + " ]; do sleep 0.02; done'",
-      project);
+  Background job =
+      world.sh_background("hello --run sh -c 'echo $$ > " + file("pid.tmp") + " && mv " + file("pid.tmp") + " " +
+                              file("pid") + "; while [ ! -e " + file("stop") + " ]; do sleep 0.02; done'",
+                          project);
   ASSERT_TRUE(wait_for_file(file("pid"), 10s));
   std::string child = first_line(world.read(file("pid")));
   EXPECT_TRUE(fd_targets(child).count(build_1_1 + ".lease")) << "child " << child << " lacks the lease fd";
@@ -129,8 +130,9 @@ TEST_F(PinAndLease, ABuildingEntryIsNeverResolved) {
 }
 
 TEST_F(PinAndLease, UninstallKeepsABuildInUseUntilItsLastUserExits) {
-  Background job = world.sh_background("hello --run sh -c 'echo $$ > " + file("pid") + "; while [ ! -e " +
-                                           file("stop") + " ]; do sleep 0.02; done; hello > " + file("after") + "'",
+  Background job = world.sh_background("hello --run sh -c 'echo $$ > " + file("pid.tmp") + " && mv " + file("pid.tmp") +
+                                           " " + file("pid") + "; while [ ! -e " + file("stop") +
+                                           " ]; do sleep 0.02; done; hello > " + file("after") + "'",
                                        project);
   ASSERT_TRUE(wait_for_file(file("pid"), 10s));
   std::string child = first_line(world.read(file("pid")));

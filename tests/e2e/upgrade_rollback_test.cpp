@@ -46,7 +46,8 @@ class UpgradeRollback : public ::testing::Test {
   // resolves to now, and runs `hello` once more (still pinned) when told to stop.
   Background start_pinned_job() {
     Background job =
-        world.sh_background("hello --run sh -c 'echo $$ > " + file("job.pid") + "; while [ ! -e " + file("job.stop") +
+        world.sh_background("hello --run sh -c 'echo $$ > " + file("job.pid.tmp") + " && mv " + file("job.pid.tmp") +
+                                " " + file("job.pid") + "; while [ ! -e " + file("job.stop") +
                                 " ]; do sleep 0.02; done; hello > " + file("job.after") + "' > " + file("job.out"),
                             project);
     EXPECT_TRUE(wait_for_file(file("job.pid"), 10s)) << "the job never started";

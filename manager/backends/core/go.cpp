@@ -1,0 +1,135 @@
+#include "manager/backends/core/go.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "manager/backends/core/fetch.hpp"
+#include "manager/util/process_runner.hpp"
+#include "resolver/version.hpp"
+
+namespace rtx::backends::core {
+namespace {
+
+constexpr const char* kHint = "check the version and RTX_GO_MIRROR";
+constexpr std::chrono::seconds kSmokeTimeout{30};
+
+Error bad_index(const std::string& url, std::string_view why) {
+  return make_error(url + " is not valid go downloads JSON (" + std::string(why) + "): check RTX_GO_MIRROR");
+}
+
+std::string_view field(simdjson::dom::element e, const char* key) {
+  std::string_view s;
+  return e[key].get_string().get(s) ? std::string_view{} : s;
+}
+
+}  // namespace
+
+Expected<std::vector<GoRelease>> parse_go_index(std::string_view json, const std::string& arch,
+                                                const std::string& url) {
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(padded).get(doc)) return bad_index(url, simdjson::error_message(err));
+  simdjson::dom::array items;
+  if (doc.get_array().get(items)) return bad_index(url, "not an array of releases");
+
+  std::vector<GoRelease> out;
+  for (simdjson::dom::element item : items) {
+    std::string_view version = field(item, "version");
+    if (version.size() < 3 || version.substr(0, 2) != "go")
+      return bad_index(url, "a release without a \"version\" like \"go1.22.1\"");
+    simdjson::dom::array files;
+    if (item["files"].get_array().get(files))
+      return bad_index(url, "release " + std::string(version) + " has no \"files\" array");
+    GoRelease r;
+    r.version = std::string(version.substr(2));
+    if (!resolver::validate_version(r.version)) return bad_index(url, "version " + std::string(version));
+    bool stable = false;
+    r.stable = !item["stable"].get_bool().get(stable) && stable;
+    for (simdjson::dom::element f : files) {
+      if (field(f, "os") != "linux" || field(f, "arch") != arch || field(f, "kind") != "archive") continue;
+      r.filename = std::string(field(f, "filename"));
+      r.sha256 = std::string(field(f, "sha256"));
+      if (r.filename.empty() || r.filename.find('/') != std::string::npos || r.filename[0] == '.')
+        return bad_index(url, "release " + std::string(version) + " has a file without a plain \"filename\"");
+      break;
+    }
+    if (!r.filename.empty()) out.push_back(std::move(r));
+  }
+  std::stable_sort(out.begin(), out.end(), [](const GoRelease& a, const GoRelease& b) {
+    return resolver::compare_versions(a.version, b.version) < 0;
+  });
+  return out;
+}
+
+GoBackend::GoBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror("RTX_GO_MIRROR", "https://go.dev/dl")) {}
+
+std::string GoBackend::describe() const { return "core backend go (" + mirror_ + ")"; }
+
+std::string GoBackend::index_url() const { return mirror_ + "/?mode=json&include=all"; }
+
+Expected<std::vector<GoRelease>> GoBackend::releases() {
+  if (releases_) return *releases_;
+  auto text = fetch_text(env_, index_url(), kHint);
+  if (!text) return Error{text.error()};
+  auto parsed = parse_go_index(*text, go_arch(), index_url());
+  if (!parsed) return Error{parsed.error()};
+  releases_ = std::move(*parsed);
+  return *releases_;
+}
+
+Expected<std::vector<std::string>> GoBackend::list_remote() {
+  auto all = releases();
+  if (!all) return Error{all.error()};
+  std::vector<std::string> out;
+  out.reserve(all->size());
+  for (const auto& r : *all) out.push_back(r.version);
+  return out;
+}
+
+Expected<std::string> GoBackend::latest_stable(const std::string& prefix) {
+  if (!prefix.empty()) return std::string();
+  auto all = releases();
+  if (!all) return Error{all.error()};
+  for (auto it = all->rbegin(); it != all->rend(); ++it)
+    if (it->stable && !resolver::is_prerelease(it->version)) return it->version;
+  return std::string();
+}
+
+Status GoBackend::install(const InstallRequest& req) {
+  auto all = releases();
+  if (!all) return Error{all.error()};
+  auto it = std::find_if(all->begin(), all->end(), [&](const GoRelease& r) { return r.version == req.version; });
+  if (it == all->end())
+    return make_error("no go " + req.version + " for linux-" + go_arch() + " in " + index_url() +
+                      ": see 'rtx ls-remote go'");
+  auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, it->sha256);
+  if (!sum)
+    return make_error(index_url() + " gives a bad sha256 for " + it->filename + " (" + sum.error() +
+                      "): check RTX_GO_MIRROR");
+  return fetch_and_extract(env_, mirror_ + "/" + it->filename, *sum, req.install_path, 1, kHint);
+}
+
+Expected<resolver::BuildMeta> GoBackend::describe_build(const InstallRequest&) {
+  resolver::BuildMeta meta;
+  meta.bin_dirs.emplace_back("bin");
+  return meta;
+}
+
+Status GoBackend::smoke_test(const InstallRequest& req, const resolver::BuildMeta&) {
+  util::RunSpec spec;
+  spec.argv = {req.install_path + "/bin/go", "version"};
+  spec.timeout = kSmokeTimeout;
+  spec.capture_stdout = true;
+  auto r = util::run_process(spec);
+  if (!r.ok())
+    return make_error("the smoke test '" + spec.argv[0] + " version' " + r.describe(spec.timeout) + ": the go " +
+                      req.version + " build from " + mirror_ + " is broken");
+  return ok_status();
+}
+
+std::unique_ptr<Backend> make_go_backend(const BackendEnv& env) { return std::make_unique<GoBackend>(env); }
+
+}  // namespace rtx::backends::core

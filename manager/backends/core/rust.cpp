@@ -1,0 +1,185 @@
+#include "manager/backends/core/rust.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "manager/backends/asdf_plugin.hpp"
+#include "manager/backends/core/fetch.hpp"
+#include "manager/util/process_runner.hpp"
+#include "resolver/toml.hpp"
+#include "resolver/version.hpp"
+
+namespace rtx::backends::core {
+namespace {
+
+constexpr const char* kMirrorVar = "RTX_RUST_MIRROR";
+constexpr const char* kUpstream = "https://static.rust-lang.org";
+constexpr const char* kHint = "check the version or the mirror (RTX_RUST_MIRROR)";
+
+std::string at_line(const std::string& source, const toml::source_region& where) {
+  return source + ":" + std::to_string(where.begin.line) + ": ";
+}
+
+// A mirror without the optional file answers 404 (http) or cannot read it (file://).
+bool is_not_found(const std::string& error) {
+  return error.find("HTTP 404") != std::string::npos || error.find("HTTP 410") != std::string::npos ||
+         error.find("Couldn't read a file") != std::string::npos;
+}
+
+class RustBackend final : public Backend {
+ public:
+  explicit RustBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kMirrorVar, kUpstream)) {}
+
+  std::string describe() const override { return "core backend rust (" + mirror_ + ")"; }
+
+  Expected<std::vector<std::string>> list_remote() override {
+    auto stable = release("stable", "");
+    if (!stable) return Error{stable.error()};
+    std::vector<std::string> out{stable->version};
+    std::string url = mirror_ + "/versions.txt";
+    auto text = fetch_text(env_, url, kHint);
+    if (!text && !is_not_found(text.error())) return Error{text.error()};
+    if (text) {
+      std::size_t pos = 0;
+      while (pos < text->size()) {
+        std::size_t nl = text->find('\n', pos);
+        std::string line = text->substr(pos, nl == std::string::npos ? std::string::npos : nl - pos);
+        pos = nl == std::string::npos ? text->size() : nl + 1;
+        line = line.substr(0, line.find('#'));
+        line.erase(std::remove_if(line.begin(), line.end(), [](unsigned char c) { return std::isspace(c); }),
+                   line.end());
+        if (line.empty()) continue;
+        if (auto st = resolver::validate_version(line); !st)
+          return make_error(url + ": '" + line + "' is not a version: " + st.error() + ": check " + kMirrorVar);
+        out.push_back(line);
+      }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const auto& a, const auto& b) { return resolver::compare_versions(a, b) < 0; });
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
+  Expected<std::string> latest_stable(const std::string& prefix) override {
+    if (!prefix.empty()) return std::string();  // list_remote decides among the prefix's matches
+    auto stable = release("stable", "");
+    if (!stable) return Error{stable.error()};
+    return stable->version;
+  }
+
+  Status install(const InstallRequest& req) override {
+    auto rel = release(req.version, rust_host_triple());
+    if (!rel) return Error{rel.error()};
+    if (rel->version != req.version)
+      return make_error(manifest_url(req.version) + " describes rust " + rel->version + ", not " + req.version +
+                        ": check " + kMirrorVar);
+    auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, rel->sha256);
+    if (!sum)
+      return make_error(manifest_url(req.version) + ": the hash of " + rel->url + " is not a sha256: " + sum.error() +
+                        ": check " + kMirrorVar);
+    // The tarball is only an installer: it goes to scratch space, its
+    // install.sh writes the prefix (which never moves, DESIGN.md §2).
+    std::string url = on_mirror(rel->url);
+    std::string scratch = req.download_path + "/rust-installer";
+    if (auto st = fetch_and_extract(env_, url, *sum, scratch, 1, kHint); !st) return st;
+    auto timeout = timeouts_from_env().install;
+    util::RunSpec spec;
+    spec.argv = {scratch + "/install.sh", "--prefix=" + req.install_path, "--disable-ldconfig"};
+    spec.cwd = scratch;
+    spec.timeout = timeout;
+    spec.stdout_to_stderr = true;
+    auto r = util::run_process(spec);
+    if (!r.ok())
+      return make_error("rust " + req.version + ": install.sh of " + url + " " + r.describe(timeout) +
+                        ": see its output above");
+    return ok_status();
+  }
+
+  Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override {
+    resolver::BuildMeta meta;
+    meta.bin_dirs = {"bin"};
+    return meta;
+  }
+
+  Status smoke_test(const InstallRequest& req, const resolver::BuildMeta&) override {
+    auto timeout = timeouts_from_env().smoke;
+    util::RunSpec spec;
+    spec.argv = {req.install_path + "/bin/rustc", "--version"};
+    spec.timeout = timeout;
+    spec.capture_stdout = true;
+    auto r = util::run_process(spec);
+    if (!r.ok())
+      return make_error("rust " + req.version + ": the smoke test (" + spec.argv[0] + " --version) " +
+                        r.describe(timeout) + ": the build is broken");
+    return ok_status();
+  }
+
+ private:
+  std::string manifest_url(const std::string& channel) const {
+    return mirror_ + "/dist/channel-rust-" + channel + ".toml";
+  }
+
+  // Manifests name their tarballs on the upstream host; like rustup with
+  // RUSTUP_DIST_SERVER, a mirror serves them under its own base URL.
+  std::string on_mirror(const std::string& url) const {
+    std::string upstream = kUpstream;
+    if (url.compare(0, upstream.size(), upstream) == 0 && url.size() > upstream.size() && url[upstream.size()] == '/')
+      return mirror_ + url.substr(upstream.size());
+    return url;
+  }
+
+  Expected<RustRelease> release(const std::string& channel, const std::string& triple) {
+    std::string url = manifest_url(channel);
+    auto text = fetch_text(env_, url, kHint);
+    if (!text) return Error{text.error()};
+    return parse_rust_manifest(*text, url, triple);
+  }
+
+  BackendEnv env_;
+  std::string mirror_;
+};
+
+}  // namespace
+
+std::string rust_host_triple() { return gnu_arch() + "-unknown-linux-gnu"; }
+
+Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
+                                          const std::string& triple) {
+  std::string fix = std::string(": check ") + kMirrorVar;
+  toml::parse_result parsed = toml::parse(text, source);
+  if (!parsed) {
+    const auto& err = parsed.error();
+    return make_error(at_line(source, err.source()) + "invalid TOML: " + std::string(err.description()) + fix);
+  }
+  const toml::table& root = parsed.table();
+  toml::node_view<const toml::node> rust = root["pkg"]["rust"];
+  auto version = rust["version"].value<std::string>();
+  if (!rust.is_table() || !version || version->empty())
+    return make_error(source + ": no [pkg.rust] with a version: not a rust channel manifest" + fix);
+  RustRelease out;
+  out.version = version->substr(0, version->find(' '));
+  if (auto st = resolver::validate_version(out.version); !st)
+    return make_error(source + ": pkg.rust.version '" + *version + "': " + st.error() + fix);
+  if (triple.empty()) return out;
+
+  toml::node_view<const toml::node> target = rust["target"][triple];
+  if (!target.is_table() || !target["available"].value_or(false))
+    return make_error("rust " + out.version + " has no build for " + triple + " in " + source +
+                      ": this machine is not supported by that release, or the mirror is incomplete" + fix);
+  auto url = target["xz_url"].value<std::string>();
+  auto hash = target["xz_hash"].value<std::string>();
+  if (!url || !hash) {  // older manifests: gzip only
+    url = target["url"].value<std::string>();
+    hash = target["hash"].value<std::string>();
+  }
+  if (!url || !hash || url->empty() || hash->empty())
+    return make_error(at_line(source, target.node()->source()) + "[pkg.rust.target." + triple +
+                      "] has no xz_url/xz_hash (nor url/hash)" + fix);
+  out.url = *url;
+  out.sha256 = *hash;
+  return out;
+}
+
+std::unique_ptr<Backend> make_rust_backend(const BackendEnv& env) { return std::make_unique<RustBackend>(env); }
+
+}  // namespace rtx::backends::core
