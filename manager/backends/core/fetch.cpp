@@ -7,9 +7,11 @@
 #include <string_view>
 
 #include "manager/archive/extract.hpp"
+#include "manager/backends/asdf_plugin.hpp"
 #include "manager/net/download_cache.hpp"
 #include "manager/net/downloader.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/process_runner.hpp"
 #include "resolver/file_io.hpp"
 
 namespace rtx::backends::core {
@@ -53,6 +55,25 @@ Status fetch_and_extract(const BackendEnv& env, const std::string& url, const ne
   x.strip_components = strip_components;
   auto done = archive::extract(x);
   if (!done) return Error{done.error()};
+  return ok_status();
+}
+
+resolver::BuildMeta bin_dir_meta() {
+  resolver::BuildMeta meta;
+  meta.bin_dirs = {"bin"};
+  return meta;
+}
+
+Status run_smoke(const std::string& tool, const std::string& version, const std::string& prefix, const std::string& exe,
+                 const std::string& arg) {
+  util::RunSpec spec;
+  spec.argv = {prefix + "/bin/" + exe, arg};
+  spec.timeout = timeouts_from_env().smoke;
+  spec.capture_stdout = true;
+  auto r = util::run_process(spec);
+  if (!r.ok())
+    return make_error(tool + " " + version + ": the smoke test (" + spec.argv[0] + " " + arg + ") " +
+                      r.describe(spec.timeout) + ": the build is broken");
   return ok_status();
 }
 

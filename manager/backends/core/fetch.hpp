@@ -7,6 +7,7 @@
 
 #include "manager/backends/backend_env.hpp"
 #include "manager/net/checksum.hpp"
+#include "resolver/build_meta.hpp"
 #include "resolver/expected.hpp"
 
 namespace rtx::backends::core {
@@ -23,6 +24,14 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
 // and extracts it into `install_path`, which must be empty.
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint);
+
+// What every core tool's prefix exposes: its "bin" folder.
+resolver::BuildMeta bin_dir_meta();
+
+// The smoke test of a finished core build: `<prefix>/bin/<exe> <arg>` exits 0
+// within the plugin timeout (RTX_PLUGIN_TIMEOUT), else the install fails.
+Status run_smoke(const std::string& tool, const std::string& version, const std::string& prefix, const std::string& exe,
+                 const std::string& arg);
 
 // This machine as upstreams name it: "x64"/"arm64" (node), "amd64"/"arm64"
 // (go), "x86_64"/"aarch64" (rust and python triples).

@@ -13,7 +13,6 @@ namespace rtx::backends::core {
 namespace {
 
 constexpr const char* kHint = "check the version and RTX_GO_MIRROR";
-constexpr std::chrono::seconds kSmokeTimeout{30};
 
 Error bad_index(const std::string& url, std::string_view why) {
   return make_error(url + " is not valid go downloads JSON (" + std::string(why) + "): check RTX_GO_MIRROR");
@@ -112,22 +111,10 @@ Status GoBackend::install(const InstallRequest& req) {
   return fetch_and_extract(env_, mirror_ + "/" + it->filename, *sum, req.install_path, 1, kHint);
 }
 
-Expected<resolver::BuildMeta> GoBackend::describe_build(const InstallRequest&) {
-  resolver::BuildMeta meta;
-  meta.bin_dirs.emplace_back("bin");
-  return meta;
-}
+Expected<resolver::BuildMeta> GoBackend::describe_build(const InstallRequest&) { return bin_dir_meta(); }
 
 Status GoBackend::smoke_test(const InstallRequest& req, const resolver::BuildMeta&) {
-  util::RunSpec spec;
-  spec.argv = {req.install_path + "/bin/go", "version"};
-  spec.timeout = kSmokeTimeout;
-  spec.capture_stdout = true;
-  auto r = util::run_process(spec);
-  if (!r.ok())
-    return make_error("the smoke test '" + spec.argv[0] + " version' " + r.describe(spec.timeout) + ": the go " +
-                      req.version + " build from " + mirror_ + " is broken");
-  return ok_status();
+  return run_smoke("go", req.version, req.install_path, "go", "version");
 }
 
 std::unique_ptr<Backend> make_go_backend(const BackendEnv& env) { return std::make_unique<GoBackend>(env); }

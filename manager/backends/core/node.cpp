@@ -10,7 +10,6 @@ namespace rtx::backends::core {
 namespace {
 
 constexpr const char* kHint = "check the version and RTX_NODE_MIRROR";
-constexpr std::chrono::seconds kSmokeTimeout{30};
 
 }  // namespace
 
@@ -71,22 +70,10 @@ Status NodeBackend::install(const InstallRequest& req) {
   return fetch_and_extract(env_, dir + "/" + filename, *sum, req.install_path, 1, kHint);
 }
 
-Expected<resolver::BuildMeta> NodeBackend::describe_build(const InstallRequest&) {
-  resolver::BuildMeta meta;
-  meta.bin_dirs.emplace_back("bin");
-  return meta;
-}
+Expected<resolver::BuildMeta> NodeBackend::describe_build(const InstallRequest&) { return bin_dir_meta(); }
 
 Status NodeBackend::smoke_test(const InstallRequest& req, const resolver::BuildMeta&) {
-  util::RunSpec spec;
-  spec.argv = {req.install_path + "/bin/node", "--version"};
-  spec.timeout = kSmokeTimeout;
-  spec.capture_stdout = true;
-  auto r = util::run_process(spec);
-  if (!r.ok())
-    return make_error("the smoke test '" + spec.argv[0] + " --version' " + r.describe(spec.timeout) + ": the node " +
-                      req.version + " build from " + mirror_ + " is broken");
-  return ok_status();
+  return run_smoke("node", req.version, req.install_path, "node", "--version");
 }
 
 std::unique_ptr<Backend> make_node_backend(const BackendEnv& env) { return std::make_unique<NodeBackend>(env); }

@@ -66,23 +66,10 @@ class PythonBackend final : public Backend {
     return fetch_and_extract(env_, mirror_ + "/" + a.tag + "/" + a.filename, *sum, req.install_path, 1, kHint);
   }
 
-  Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override {
-    resolver::BuildMeta meta;
-    meta.bin_dirs = {"bin"};
-    return meta;
-  }
+  Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
 
   Status smoke_test(const InstallRequest& req, const resolver::BuildMeta&) override {
-    auto timeout = timeouts_from_env().smoke;
-    util::RunSpec spec;
-    spec.argv = {req.install_path + "/bin/python3", "--version"};
-    spec.timeout = timeout;
-    spec.capture_stdout = true;
-    auto r = util::run_process(spec);
-    if (!r.ok())
-      return make_error("python " + req.version + ": the smoke test (" + spec.argv[0] + " --version) " +
-                        r.describe(timeout) + ": the build is broken");
-    return ok_status();
+    return run_smoke("python", req.version, req.install_path, "python3", "--version");
   }
 
  private:

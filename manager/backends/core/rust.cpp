@@ -95,23 +95,10 @@ class RustBackend final : public Backend {
     return ok_status();
   }
 
-  Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override {
-    resolver::BuildMeta meta;
-    meta.bin_dirs = {"bin"};
-    return meta;
-  }
+  Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
 
   Status smoke_test(const InstallRequest& req, const resolver::BuildMeta&) override {
-    auto timeout = timeouts_from_env().smoke;
-    util::RunSpec spec;
-    spec.argv = {req.install_path + "/bin/rustc", "--version"};
-    spec.timeout = timeout;
-    spec.capture_stdout = true;
-    auto r = util::run_process(spec);
-    if (!r.ok())
-      return make_error("rust " + req.version + ": the smoke test (" + spec.argv[0] + " --version) " +
-                        r.describe(timeout) + ": the build is broken");
-    return ok_status();
+    return run_smoke("rust", req.version, req.install_path, "rustc", "--version");
   }
 
  private:
