@@ -8,8 +8,8 @@
 #include <chrono>
 
 #include "fs_helpers.hpp"
-#include "scoped_env.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::backends {
 namespace {

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "fs_helpers.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::store {
 namespace {

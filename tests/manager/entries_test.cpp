@@ -9,7 +9,7 @@
 #include <map>
 
 #include "fs_helpers.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::store {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "child_process.hpp"
 #include "fs_helpers.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::store {
 namespace {

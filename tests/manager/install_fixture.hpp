@@ -13,8 +13,8 @@
 #include "manager/backends/asdf_plugin.hpp"
 #include "manager/store/install_transaction.hpp"
 #include "resolver/store_layout.hpp"
-#include "scoped_env.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/scoped_env.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::test {
 

@@ -12,7 +12,7 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/pointers.hpp"
 #include "resolver/store_layout.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::test {
 

@@ -14,7 +14,7 @@
 #include "fs_helpers.hpp"
 #include "resolver/store_layout.hpp"
 #include "resolver/unique_fd.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::test {
 

@@ -14,7 +14,7 @@
 #include "fs_helpers.hpp"
 #include "resolver/request.hpp"
 #include "scoped_env.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::resolver {
 namespace {

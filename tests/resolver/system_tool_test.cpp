@@ -5,7 +5,7 @@
 
 #include "fs_helpers.hpp"
 #include "resolver/system_tool.hpp"
-#include "temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace rtx::resolver {
 namespace {
