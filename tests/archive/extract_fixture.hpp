@@ -9,7 +9,7 @@
 
 #include "archive_builder.hpp"
 #include "manager/archive/extract.hpp"
-#include "scoped_temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tree_helpers.hpp"
 
 namespace rtx::test {
