@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <cerrno>
+#include <algorithm>
 #include <cstdlib>
 
+#include "resolver/file_io.hpp"
 #include "resolver/pin.hpp"
 #include "resolver/version.hpp"
 
@@ -19,6 +21,25 @@ UniqueFd lock_lease_shared(const std::string& entry_path) {
   return fd;
 }
 
+namespace {
+
+// A backend's alias ("lts", "lts-iron" for node): a link named exactly like the
+// spec, naming an installed version (installs/node/lts -> 20.11.1). Specs
+// starting with a digit are version prefixes, never aliases.
+std::optional<Candidate> alias_candidate(const StoreLayout& layout, const std::string& tool, const VersionSpec& spec,
+                                         const std::vector<std::string>& names) {
+  if (spec.kind != SpecKind::Version || spec.text.empty() || (spec.text[0] >= '0' && spec.text[0] <= '9'))
+    return std::nullopt;
+  if (std::find(names.begin(), names.end(), spec.text) == names.end()) return std::nullopt;
+  std::string version = read_link(layout.pointer_path(tool, spec.text));
+  if (version.empty() || version.find('/') != std::string::npos) return std::nullopt;
+  std::string entry = pointer_entry(layout, tool, version);
+  if (entry.empty()) return std::nullopt;
+  return Candidate{std::move(version), std::move(entry)};
+}
+
+}  // namespace
+
 std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request& request) {
   std::vector<Candidate> out;
   std::vector<std::string> names;
@@ -32,6 +53,7 @@ std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request&
       names = list_install_names(layout, request.tool);
       listed = true;
     }
+    if (auto alias = alias_candidate(layout, request.tool, spec, names)) out.push_back(std::move(*alias));
     for (std::size_t i : ranked_matches(spec, names)) {
       std::string entry = pointer_entry(layout, request.tool, names[i]);
       if (!entry.empty()) out.push_back(Candidate{names[i], std::move(entry)});
@@ -49,6 +71,7 @@ std::optional<Candidate> best_candidate(const StoreLayout& layout, const Request
       names = list_install_names(layout, request.tool);
       listed = true;
     }
+    if (auto alias = alias_candidate(layout, request.tool, spec, names)) return alias;
     std::size_t best = names.size();
     for (std::size_t i = 0; i < names.size(); ++i)
       if (spec_matches(spec, names[i]) && (best == names.size() || compare_versions(names[i], names[best]) > 0))

@@ -10,6 +10,7 @@ std::string BuildMeta::serialize() const {
   for (const auto& b : bin_dirs) out += "bin " + b + "\n";
   for (const auto& [k, v] : env) out += "env " + k + "=" + v + "\n";
   for (const auto& p : path_prepend) out += "path " + p + "\n";
+  for (const auto& a : aliases) out += "alias " + a + "\n";
   return out;
 }
 
@@ -23,6 +24,8 @@ BuildMeta parse_build_meta(std::string_view text) {
       meta.bin_dirs.emplace_back(line.substr(4));
     } else if (line.substr(0, 5) == "path ") {
       meta.path_prepend.emplace_back(line.substr(5));
+    } else if (line.substr(0, 6) == "alias ") {
+      meta.aliases.emplace_back(line.substr(6));
     } else if (line.substr(0, 4) == "env ") {
       std::string_view kv = line.substr(4);
       std::size_t eq = kv.find('=');
@@ -34,7 +37,11 @@ BuildMeta parse_build_meta(std::string_view text) {
 
 BuildMeta load_build_meta(const std::string& entry_path) {
   std::string text;
-  if (read_file(meta_path(entry_path), text) != 0) return BuildMeta{{"bin"}, {}, {}};
+  if (read_file(meta_path(entry_path), text) != 0) {
+    BuildMeta fallback;
+    fallback.bin_dirs = {"bin"};
+    return fallback;
+  }
   BuildMeta meta = parse_build_meta(text);
   if (meta.bin_dirs.empty()) meta.bin_dirs.emplace_back("bin");
   return meta;

@@ -13,11 +13,15 @@ struct BuildMeta {
   std::vector<std::string> bin_dirs;                     // relative to the prefix
   std::vector<std::pair<std::string, std::string>> env;  // set as given
   std::vector<std::string> path_prepend;                 // absolute dirs put before PATH
+  // Names the backend gives this version besides its own ("lts", "lts-iron"):
+  // the manager links installs/<tool>/<alias> to the newest build carrying it.
+  std::vector<std::string> aliases;
 
   std::string serialize() const;
 };
 
-// Lines: "bin <dir>", "env <KEY>=<VALUE>", "path <dir>". Unknown lines are ignored.
+// Lines: "bin <dir>", "env <KEY>=<VALUE>", "path <dir>", "alias <name>".
+// Unknown lines are ignored.
 BuildMeta parse_build_meta(std::string_view text);
 
 // Reads <entry>.meta; a build without one exposes "bin".

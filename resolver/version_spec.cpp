@@ -6,11 +6,31 @@
 
 namespace rtx::resolver {
 
+namespace {
+
+char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// node's LTS names, as nvm and mise spell them: "lts/Iron", "lts-iron" and
+// "LTS-Iron" are all "lts-iron" (the name of the alias link, DESIGN.md §3).
+bool is_lts_name(std::string_view text) {
+  if (text.size() < 5) return false;
+  for (int i = 0; i < 3; ++i)
+    if (lower(text[i]) != "lts"[i]) return false;
+  return text[3] == '/' || text[3] == '-';
+}
+
+}  // namespace
+
 Expected<VersionSpec> parse_spec(std::string_view text) {
   if (text == "latest") return VersionSpec{SpecKind::Latest, std::string(text)};
   if (text == "system") return VersionSpec{SpecKind::System, std::string(text)};
-  if (auto st = validate_version(text); !st) return Error{st.error()};
-  return VersionSpec{SpecKind::Version, std::string(text)};
+  std::string spec(text);
+  if (is_lts_name(text)) {
+    std::transform(spec.begin(), spec.end(), spec.begin(), lower);
+    spec[3] = '-';
+  }
+  if (auto st = validate_version(spec); !st) return Error{st.error()};
+  return VersionSpec{SpecKind::Version, std::move(spec)};
 }
 
 bool spec_matches(const VersionSpec& spec, std::string_view version) {

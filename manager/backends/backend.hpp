@@ -28,6 +28,13 @@ class Backend {
   virtual Expected<std::vector<std::string>> list_remote() = 0;
   // The backend's own idea of the latest stable version, or an empty string.
   virtual Expected<std::string> latest_stable(const std::string& prefix) = 0;
+  // The version `spec` names when list_remote() does not list it (rust: every
+  // release has a channel manifest, the list holds only some), or an empty
+  // string. Asked only when no listed version matches.
+  virtual Expected<std::string> find_unlisted(const std::string& spec) {
+    (void)spec;
+    return std::string();
+  }
 
   // Download and install into req.install_path.
   virtual Status install(const InstallRequest& req) = 0;

@@ -13,19 +13,31 @@
 #include "manager/store/succession_log.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/process_runner.hpp"
+#include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
 namespace {
 
+// Does `spec` select `version`, by its number or by an alias its build carries
+// ("lts" for node)?
+bool selects(const resolver::VersionSpec& spec, const std::string& version, const std::vector<std::string>& aliases) {
+  if (resolver::spec_matches(spec, version)) return true;
+  return spec.kind == resolver::SpecKind::Version &&
+         std::find(aliases.begin(), aliases.end(), spec.text) != aliases.end();
+}
+
 // Will any tracked config (or one this command read) still resolve `tool` to
-// `old` once `new_version` is installed? Decided before the commit's pointer
-// flip, so a crash cannot split the decision from the flip.
-bool still_needed(const Context& ctx, const std::string& tool, const std::string& old, const std::string& new_version) {
+// `old` once `fresh` (the new build's entry) is installed? Decided before the
+// commit's pointer flip, so a crash cannot split the decision from the flip.
+bool still_needed(const Context& ctx, const std::string& tool, const std::string& old, const std::string& fresh) {
   auto paths = config::tracked_configs(ctx.roots.state);
   paths.insert(paths.end(), ctx.configs_read->begin(), ctx.configs_read->end());
   const std::string old_version = store::version_of_entry(old);
+  const std::string new_version = store::version_of_entry(fresh);
+  const auto old_aliases = resolver::load_build_meta(ctx.layout.entry_path(tool, old)).aliases;
+  const auto new_aliases = resolver::load_build_meta(ctx.layout.entry_path(tool, fresh)).aliases;
   for (const auto& path : paths) {
     std::string text;
     if (resolver::read_file(path, text) != 0) continue;
@@ -46,11 +58,11 @@ bool still_needed(const Context& ctx, const std::string& tool, const std::string
     }
     if (now != old) continue;  // resolves elsewhere today; a new version cannot make it `old`
     // It resolves to `old` today: the new version takes over only where a spec
-    // up to the one selecting `old` also matches it, and ranks higher.
+    // up to the one selecting `old` also selects it, and ranks higher.
     bool taken_over = false;
     for (const auto& spec : req.specs) {
-      bool new_matches = resolver::spec_matches(spec, new_version);
-      if (resolver::spec_matches(spec, old_version)) {
+      bool new_matches = selects(spec, new_version, new_aliases);
+      if (selects(spec, old_version, old_aliases)) {
         taken_over = new_matches && resolver::compare_versions(new_version, old_version) > 0;
         break;
       }
@@ -143,8 +155,8 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
       opts.state_dir = ctx.roots.state;
       opts.supersedes = current ? current->entry : std::string();
       std::string tool = req.tool;
-      opts.still_needed = [&ctx, tool](const std::string& old, const std::string& new_version) {
-        return still_needed(ctx, tool, old, new_version);
+      opts.still_needed = [&ctx, tool](const std::string& old, const std::string& fresh) {
+        return still_needed(ctx, tool, old, fresh);
       };
       auto outcome = store::install_version(ctx.layout, **backend, req.tool, *target, opts);
       if (!outcome) {

@@ -79,6 +79,9 @@ Expected<std::string> pick_remote_version(backends::Backend& backend, const std:
     auto alias = backend.latest_stable(spec.text);
     if (!alias) return Error{alias.error()};
     if (!alias->empty() && std::find(versions->begin(), versions->end(), *alias) != versions->end()) return *alias;
+    auto unlisted = backend.find_unlisted(spec.text);
+    if (!unlisted) return Error{unlisted.error()};
+    if (!unlisted->empty()) return *unlisted;
   }
   if (ranked.empty())
     return make_error("no version of " + tool + " matches '" + spec.text + "' among " +

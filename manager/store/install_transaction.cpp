@@ -81,7 +81,7 @@ Expected<std::string> commit(const resolver::StoreLayout& layout, const Entry& e
   if (!previous.empty() && previous != e.name) {
     retire = previous;
   } else if (!options.supersedes.empty() && options.supersedes != e.name &&
-             !(options.still_needed && options.still_needed(options.supersedes, e.version))) {
+             !(options.still_needed && options.still_needed(options.supersedes, e.name))) {
     retire = options.supersedes;
   }
   if (auto st = write_file_atomic(journal_path(layout, e.tool), e.name + " " + (retire.empty() ? "-" : retire) + "\n");

@@ -18,10 +18,10 @@ struct InstallOptions {
   std::string download_root;  // $RTX_CACHE_DIR/plugin-downloads
   std::string state_dir;      // where the succession log lives ($RTX_STATE_DIR)
   // `rtx upgrade`: the build this one replaces (an entry name, any version),
-  // retired in the same commit unless `still_needed(old_entry, new_version)`
+  // retired in the same commit unless `still_needed(old_entry, new_entry)`
   // says a tracked config will still resolve to it once the new one is in.
   std::string supersedes;
-  std::function<bool(const std::string& old_entry, const std::string& new_version)> still_needed;
+  std::function<bool(const std::string& old_entry, const std::string& new_entry)> still_needed;
 };
 
 struct InstallOutcome {

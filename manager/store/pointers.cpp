@@ -6,6 +6,7 @@
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
+#include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
@@ -41,6 +42,11 @@ Status refresh_fuzzy_links(const resolver::StoreLayout& layout, const std::strin
     if (it == want.end() || resolver::compare_versions(version, it->second) > 0) want[name] = version;
   };
   for (const auto& p : pointers) {
+    // The backend's aliases ("lts" -> the newest installed LTS), recorded in
+    // the build's meta at install time.
+    for (const auto& alias : resolver::load_build_meta(layout.entry_path(tool, p.entry)).aliases)
+      if (!alias.empty() && (alias[0] < '0' || alias[0] > '9') && resolver::validate_version(alias))
+        offer(alias, p.version);
     if (resolver::is_prerelease(p.version)) continue;
     offer("latest", p.version);
     for (std::size_t dot = p.version.find('.'); dot != std::string::npos; dot = p.version.find('.', dot + 1))

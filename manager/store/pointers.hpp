@@ -23,7 +23,8 @@ Status set_pointer(const resolver::StoreLayout& layout, const std::string& tool,
 Status remove_pointer(const resolver::StoreLayout& layout, const std::string& tool, const std::string& version);
 
 // Rebuilds the fuzzy links from the pointers: "20" -> 20.11.1, "20.11" ->
-// 20.11.1, "latest" -> newest release; stale ones are removed.
+// 20.11.1, "latest" -> newest release, and each alias a build's meta names
+// ("lts" -> the newest build carrying it); stale ones are removed.
 Status refresh_fuzzy_links(const resolver::StoreLayout& layout, const std::string& tool);
 
 }  // namespace rtx::store

@@ -77,6 +77,28 @@ TEST_F(CoreRust, LsRemoteListsTheStableVersionAndVersionsTxt) {
   EXPECT_EQ(o.out, "1.82.0\n");
 }
 
+// Upstream has a channel manifest for every release but no list of them: an
+// exact version (or a minor like 1.80, as rustup reads it) missing from
+// versions.txt is looked up by its own manifest.
+TEST_F(CoreRust, AVersionMissingFromVersionsTxtIsFoundByItsManifest) {
+  rust.add("1.80.1");
+  Output o = world.rtx({"install", "rust@1.80.1"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(rustc_in("1.80.1"), "rustc 1.80.1 (f6e511eec 2024-10-15)\n");
+  EXPECT_EQ(server.request_count("/rust/dist/channel-rust-1.80.1.toml"), 2);  // looked up, then installed
+
+  rust.set_manifest("1.79", RustMirror::manifest("1.79.0", "", "", false));
+  rust.add("1.79.0");
+  Output minor = world.rtx({"install", "rust@1.79"});
+  ASSERT_EQ(minor.status, 0) << minor.err;
+  EXPECT_NE(minor.err.find("installed rust 1.79.0"), std::string::npos) << minor.err;
+
+  Output none = world.rtx({"install", "rust@1.70.0"});
+  EXPECT_NE(none.status, 0);
+  EXPECT_NE(last_line(none.err).find("no version of rust matches '1.70.0'"), std::string::npos) << none.err;
+  expect_clean_store(world, "rust");
+}
+
 class CoreRustBadMirror : public CoreRust {
  protected:
   void SetUp() override {

@@ -230,14 +230,14 @@ TEST_F(AsdfPluginTest, SmokeTestSeesTheBuildOnPath) {
   script("smoke", "demo-tool --version | grep -q '^demo 1.0.0$'");
   auto req = request();
   test::write_script(req.install_path + "/tools/bin/demo-tool", "echo 'demo 1.0.0'");
-  resolver::BuildMeta meta{{"tools/bin"}, {}, {}};
+  resolver::BuildMeta meta{{"tools/bin"}, {}, {}, {}};
   auto st = plugin().smoke_test(req, meta);
   EXPECT_TRUE(st) << st.error();
 }
 
 TEST_F(AsdfPluginTest, SmokeTestFailureIsAnError) {
   script("smoke", "exit 1");
-  auto st = plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}});
+  auto st = plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}, {}});
   ASSERT_FALSE(st);
   EXPECT_THAT(st.error(), HasSubstr("smoke"));
   EXPECT_THAT(st.error(), HasSubstr("1.0.0"));
@@ -245,7 +245,7 @@ TEST_F(AsdfPluginTest, SmokeTestFailureIsAnError) {
 
 TEST_F(AsdfPluginTest, NoSmokeScriptPasses) {
   script("install", "true");
-  EXPECT_TRUE(plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}}));
+  EXPECT_TRUE(plugin().smoke_test(request(), resolver::BuildMeta{{"bin"}, {}, {}, {}}));
 }
 
 TEST_F(AsdfPluginTest, DescribeNamesThePluginAndItsFolder) {

@@ -8,6 +8,7 @@
 #include <map>
 
 #include "fs_helpers.hpp"
+#include "resolver/build_meta.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace rtx::store {
@@ -159,6 +160,35 @@ TEST_F(PointersTest, FuzzyLinksFollowANewerInstall) {
   EXPECT_EQ(l["20.11"], "20.11.1");
   EXPECT_EQ(l["latest"], "20.11.1");
   for (const auto& n : test::list_dir(layout.installs_dir("node"))) EXPECT_NE(n[0], '.') << n;
+}
+
+// Aliases a build's meta names ("lts", "lts-iron" for node) link to the newest
+// build carrying them, and move or vanish with the pointers.
+TEST_F(PointersTest, AliasLinksComeFromEachBuildsMeta) {
+  auto with_aliases = [&](const std::string& version, const std::string& meta) {
+    point("node", version);
+    std::string entry = layout.entry_path("node", resolver::pointer_entry(layout, "node", version));
+    test::write_text(resolver::meta_path(entry), meta);
+  };
+  test::make_dirs(layout.store_dir("node"));
+  with_aliases("20.10.0", "bin bin\nalias lts\nalias lts-iron\n");
+  with_aliases("20.11.1", "bin bin\nalias lts\nalias lts-iron\n");
+  with_aliases("18.19.1", "alias lts\nalias lts-hydrogen\nalias ../evil\nalias 7\n");
+  with_aliases("21.6.2", "bin bin\n");
+  ASSERT_TRUE(refresh_fuzzy_links(layout, "node"));
+  auto l = links("node");
+  EXPECT_EQ(l["lts"], "20.11.1");
+  EXPECT_EQ(l["lts-iron"], "20.11.1");
+  EXPECT_EQ(l["lts-hydrogen"], "18.19.1");
+  EXPECT_EQ(l["latest"], "21.6.2");
+  EXPECT_EQ(l.count("7"), 0u) << "an alias that looks like a version prefix is refused";
+
+  ASSERT_TRUE(remove_pointer(layout, "node", "20.11.1"));
+  ASSERT_TRUE(remove_pointer(layout, "node", "20.10.0"));
+  ASSERT_TRUE(refresh_fuzzy_links(layout, "node"));
+  l = links("node");
+  EXPECT_EQ(l["lts"], "18.19.1");
+  EXPECT_EQ(l.count("lts-iron"), 0u);
 }
 
 }  // namespace

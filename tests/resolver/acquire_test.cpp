@@ -113,6 +113,28 @@ TEST_F(CandidatesTest, APointerOutsideTheToolsStoreIsNotACandidate) {
   EXPECT_TRUE(list_candidates(store_.layout(), request("node", {"9"})).empty());
 }
 
+// A backend's alias (node's "lts") is a link named like the spec, naming a
+// version; it is followed once, never matched as a version prefix.
+TEST_F(CandidatesTest, AnAliasLinkIsFollowedToItsVersion) {
+  store_.fuzzy("node", "lts", "1.2.10");
+  store_.fuzzy("node", "lts-iron", "1.2.3");
+  auto best = best_candidate(store_.layout(), request("node", {"lts"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->version, "1.2.10");
+  EXPECT_EQ(best->entry, "1.2.10-b7");
+  EXPECT_EQ(candidate_versions(request("node", {"lts-iron"})), (std::vector<std::string>{"1.2.3"}));
+  EXPECT_EQ(candidate_versions(request("node", {"lts/Iron"})), (std::vector<std::string>{"1.2.3"}));
+  EXPECT_FALSE(best_candidate(store_.layout(), request("node", {"lts-hydrogen"})));
+}
+
+TEST_F(CandidatesTest, AnAliasToAMissingVersionOrOutsideTheStoreIsNotACandidate) {
+  store_.fuzzy("node", "lts", "9.9.9");
+  store_.fuzzy("node", "lts-x", "../../../etc");
+  EXPECT_FALSE(best_candidate(store_.layout(), request("node", {"lts"})));
+  EXPECT_TRUE(candidate_versions(request("node", {"lts"})).empty());
+  EXPECT_TRUE(candidate_versions(request("node", {"lts-x"})).empty());
+}
+
 TEST_F(AcquireTest, ScopedToolNamesUseTheirStoreDirectory) {
   store_.install("npm:@scope/pkg", "1.0.0", "b1");
   EXPECT_TRUE(test::exists(store_.data() + "/installs/npm:@scope+pkg/1.0.0"));

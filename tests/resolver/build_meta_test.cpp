@@ -15,11 +15,13 @@ TEST(BuildMeta, SerializeParseRoundTrip) {
   meta.bin_dirs = {"bin", "libexec/bin"};
   meta.env = {{"JAVA_HOME", "/data/store/java/21-b1"}, {"OPTS", "-Xmx=1g a=b"}, {"EMPTY", ""}};
   meta.path_prepend = {"/data/store/java/21-b1/jre/bin"};
+  meta.aliases = {"lts", "lts-iron"};
   std::string text = meta.serialize();
   BuildMeta back = parse_build_meta(text);
   EXPECT_EQ(back.bin_dirs, meta.bin_dirs);
   EXPECT_EQ(back.env, meta.env);
   EXPECT_EQ(back.path_prepend, meta.path_prepend);
+  EXPECT_EQ(back.aliases, meta.aliases);
   EXPECT_EQ(back.serialize(), text);
 }
 

@@ -23,6 +23,18 @@ TEST(VersionSpec, ParseKinds) {
   EXPECT_EQ(spec("3.12.0rc1").kind, SpecKind::Version);
 }
 
+// node's LTS names as nvm (.nvmrc) and mise spell them all become the name of
+// the alias link: lts-<codename>, lower case.
+TEST(VersionSpec, LtsNamesAreNormalised) {
+  EXPECT_EQ(spec("lts/iron").text, "lts-iron");
+  EXPECT_EQ(spec("lts/Iron").text, "lts-iron");
+  EXPECT_EQ(spec("LTS-Hydrogen").text, "lts-hydrogen");
+  EXPECT_EQ(spec("lts").text, "lts");
+  EXPECT_FALSE(parse_spec("lts/iron/x").ok());
+  EXPECT_FALSE(parse_spec("lts/").ok()) << "an empty codename is no LTS name";
+  EXPECT_EQ(spec("ltsx").text, "ltsx");
+}
+
 TEST(VersionSpec, ParseRefusesUnsafeVersions) {
   for (const char* bad : {"", "../x", "1/2", "..", "1 2", "-1"}) {
     auto s = parse_spec(bad);

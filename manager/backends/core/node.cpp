@@ -70,7 +70,14 @@ Status NodeBackend::install(const InstallRequest& req) {
   return fetch_and_extract(env_, dir + "/" + filename, *sum, req.install_path, 1, kHint);
 }
 
-Expected<resolver::BuildMeta> NodeBackend::describe_build(const InstallRequest&) { return bin_dir_meta(); }
+Expected<resolver::BuildMeta> NodeBackend::describe_build(const InstallRequest& req) {
+  resolver::BuildMeta meta = bin_dir_meta();
+  auto all = releases();
+  if (!all) return Error{all.error()};
+  for (const auto& r : *all)
+    if (r.version == req.version) meta.aliases = node_aliases(r);
+  return meta;
+}
 
 Status NodeBackend::smoke_test(const InstallRequest& req, const resolver::BuildMeta&) {
   return run_smoke("node", req.version, req.install_path, "node", "--version");

@@ -81,6 +81,11 @@ Expected<std::string> pick_node_lts(const std::vector<NodeRelease>& releases, st
                     " in " + url + ": known LTS lines:" + (known.empty() ? " none" : known));
 }
 
+std::vector<std::string> node_aliases(const NodeRelease& release) {
+  if (release.lts.empty()) return {};
+  return {"lts", "lts-" + lower(release.lts)};
+}
+
 std::string shasums_lookup(std::string_view text, std::string_view filename) {
   while (!text.empty()) {
     std::size_t nl = text.find('\n');

@@ -26,6 +26,10 @@ Expected<std::vector<NodeRelease>> parse_node_index(std::string_view json, const
 Expected<std::string> pick_node_lts(const std::vector<NodeRelease>& releases, std::string_view spec,
                                     const std::string& url);
 
+// The aliases an installed `release` carries: "lts" and "lts-<codename>"
+// (lower case) for an LTS release, none otherwise.
+std::vector<std::string> node_aliases(const NodeRelease& release);
+
 // The sha256 hex digest SHASUMS256.txt (`text`, "<hex>  <filename>" lines)
 // gives for exactly `filename`, or an empty string when it has no such line.
 std::string shasums_lookup(std::string_view text, std::string_view filename);

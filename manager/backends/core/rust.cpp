@@ -8,6 +8,7 @@
 #include "manager/util/process_runner.hpp"
 #include "resolver/toml.hpp"
 #include "resolver/version.hpp"
+#include "resolver/version_spec.hpp"
 
 namespace rtx::backends::core {
 namespace {
@@ -65,6 +66,22 @@ class RustBackend final : public Backend {
     auto stable = release("stable", "");
     if (!stable) return Error{stable.error()};
     return stable->version;
+  }
+
+  // Upstream keeps channel-rust-<version>.toml for every release (and
+  // channel-rust-1.75.toml for the newest 1.75.x), listed or not.
+  Expected<std::string> find_unlisted(const std::string& spec) override {
+    if (spec.empty() || spec[0] < '0' || spec[0] > '9') return std::string();
+    auto rel = release(spec, "");
+    if (!rel) {
+      if (is_not_found(rel.error())) return std::string();
+      return Error{rel.error()};
+    }
+    resolver::VersionSpec want{resolver::SpecKind::Version, spec};
+    if (!resolver::spec_matches(want, rel->version))
+      return make_error(manifest_url(spec) + " describes rust " + rel->version + ", not " + spec + ": check " +
+                        kMirrorVar);
+    return rel->version;
   }
 
   Status install(const InstallRequest& req) override {
