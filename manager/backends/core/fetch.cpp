@@ -3,6 +3,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
@@ -40,8 +42,40 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
   return text;
 }
 
+namespace {
+
+// RTX_MAX_EXTRACT_BYTES: how much one archive may expand to (limits.hpp), as a
+// positive number of bytes with an optional K, M or G (binary units). Unset or
+// empty: the default. Read before the download, so a typo costs nothing.
+Expected<std::uint64_t> max_extract_bytes_from_env() {
+  const char* v = std::getenv("RTX_MAX_EXTRACT_BYTES");
+  if (!v || !*v) return archive::kDefaultMaxTotalBytes;
+  auto refuse = [v] {
+    return make_error(std::string("RTX_MAX_EXTRACT_BYTES='") + v + "' is not a size (e.g. 512M, 8G): fix or unset it");
+  };
+  std::string_view text(v);
+  int shift = 0;
+  if (auto unit = std::string_view("KMG").find(char(std::toupper(static_cast<unsigned char>(text.back()))));
+      unit != std::string_view::npos) {
+    shift = 10 * int(unit + 1);
+    text.remove_suffix(1);
+  }
+  if (text.empty() || text.size() > 19) return refuse();  // 19 digits always fit in 64 bits
+  std::uint64_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return refuse();
+    n = n * 10 + std::uint64_t(c - '0');
+  }
+  if (n == 0 || n > (UINT64_MAX >> shift)) return refuse();
+  return n << shift;
+}
+
+}  // namespace
+
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint) {
+  auto max_bytes = max_extract_bytes_from_env();
+  if (!max_bytes) return Error{max_bytes.error()};
   net::DownloadRequest req;
   req.url = url;
   req.expected = sum;
@@ -53,6 +87,7 @@ Status fetch_and_extract(const BackendEnv& env, const std::string& url, const ne
   x.archive = got->path;
   x.destination = install_path;
   x.strip_components = strip_components;
+  x.max_total_bytes = *max_bytes;
   auto done = archive::extract(x);
   if (!done) return Error{done.error()};
   return ok_status();

@@ -21,7 +21,8 @@ std::string mirror(const char* variable, const char* fallback);
 Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint);
 
 // Downloads `url` (verified against `sum`, through $RTX_CACHE_DIR/downloads)
-// and extracts it into `install_path`, which must be empty.
+// and extracts it into `install_path`, which must be empty. The archive may
+// expand to RTX_MAX_EXTRACT_BYTES (e.g. 512M, 8G; default 8 GiB).
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint);
 
