@@ -65,8 +65,11 @@ class Npm : public ::testing::Test {
     return o.out;
   }
 
-  // Serves <registry>/<name> (scoped: @scope%2fname) and its tarballs.
-  void publish(const std::string& name, const std::vector<Version>& versions, const std::string& latest) {
+  // Serves <registry>/<name> (scoped: @scope%2fname) and its tarballs (on
+  // `tarballs`, the registry's own server by default).
+  void publish(const std::string& name, const std::vector<Version>& versions, const std::string& latest,
+               test::HttpServer* tarballs = nullptr) {
+    test::HttpServer& host = tarballs ? *tarballs : server;
     std::string encoded = name;
     if (auto slash = encoded.find('/'); slash != std::string::npos) encoded.replace(slash, 1, "%2f");
     std::ostringstream json;
@@ -75,9 +78,9 @@ class Npm : public ::testing::Test {
     for (std::size_t i = 0; i < versions.size(); ++i) {
       const Version& v = versions[i];
       std::string path = "/tarballs/" + encoded + "-" + v.version + ".tgz";
-      server.add_file(path, v.tarball);
+      host.add_file(path, v.tarball);
       json << (i ? "," : "") << "\"" << v.version << "\":{\"name\":\"" << name << "\",\"version\":\"" << v.version
-           << "\",\"dist\":{\"shasum\":\"0000\",\"tarball\":\"" << server.url(path) << "\",\"integrity\":\""
+           << "\",\"dist\":{\"shasum\":\"0000\",\"tarball\":\"" << host.url(path) << "\",\"integrity\":\""
            << (v.integrity.empty() ? sri(v.tarball) : v.integrity) << "\"}}";
     }
     json << "}}";
@@ -193,6 +196,59 @@ TEST_F(Npm, BinTargetsOutsideThePackageAreRefused) {
   EXPECT_NE(o.err.find("outside the package"), std::string::npos) << o.err;
   EXPECT_TRUE(builds("npm:evil").empty());
   EXPECT_FALSE(fs::exists(world.shims() + "/evil"));
+}
+
+// A private registry: npm's per-registry credentials in ~/.npmrc, the token
+// from the environment as CI sets it, sent to the registry's host only.
+TEST_F(Npm, SendsTheRegistrysTokenToItsHostOnly) {
+  world.set_env("NPM_TOKEN", "s3cret");
+  std::string dart = server.url("/registry/").substr(5);  // "//127.0.0.1:<port>/registry/"
+  std::ofstream(world.home() + "/.npmrc") << dart << ":_authToken=${NPM_TOKEN}\n";
+  publish("greeter", {{"1.0.0", pack(greeter_json("1.0.0"))}}, "1.0.0");
+  ASSERT_EQ(world.rtx({"install", "npm:greeter@1.0.0"}).status, 0);
+  EXPECT_EQ(server.last_request("/registry/greeter")->header("authorization"), "Bearer s3cret");
+  EXPECT_EQ(server.last_request("/tarballs/greeter-1.0.0.tgz")->header("authorization"), "Bearer s3cret");
+
+  test::HttpServer elsewhere;  // a CDN on another port: never sees the token
+  publish("other", {{"2.0.0", pack(R"({"name":"other","version":"2.0.0","bin":"bin/x.js"})")}}, "2.0.0", &elsewhere);
+  ASSERT_EQ(world.rtx({"install", "npm:other@2.0.0"}).status, 0);
+  EXPECT_EQ(server.last_request("/registry/other")->header("authorization"), "Bearer s3cret");
+  EXPECT_EQ(elsewhere.last_request("/tarballs/other-2.0.0.tgz")->header("authorization"), "");
+}
+
+TEST_F(Npm, BasicCredentialsFromAParentPath) {
+  std::string host = server.url("/").substr(5);  // "//127.0.0.1:<port>/": the registry's parent
+  std::ofstream(world.home() + "/.npmrc") << host << ":username=ci\n" << host << ":_password=aHVudGVyMg==\n";
+  publish("greeter", {{"1.0.0", pack(greeter_json("1.0.0"))}}, "1.0.0");
+  ASSERT_EQ(world.rtx({"install", "npm:greeter@1.0.0"}).status, 0);
+  EXPECT_EQ(server.last_request("/registry/greeter")->header("authorization"), "Basic Y2k6aHVudGVyMg==");  // ci:hunter2
+}
+
+TEST_F(Npm, UnauthorizedSaysWhichCredentialsWereUsed) {
+  server.add_status("/registry/private-tool", 401, "{\"error\":\"login first\"}");
+  Output o = world.rtx({"install", "npm:private-tool@1.0.0"});
+  EXPECT_NE(o.status, 0);
+  EXPECT_NE(o.err.find("401"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("no credentials for it in any .npmrc"), std::string::npos) << o.err;
+
+  std::string dart = server.url("/registry/").substr(5);
+  std::ofstream(world.home() + "/.npmrc") << dart << ":_authToken=expired\n";
+  o = world.rtx({"install", "npm:private-tool@1.0.0"});
+  EXPECT_NE(o.status, 0);
+  EXPECT_NE(o.err.find("credentials from " + dart + ":_authToken in " + world.home() + "/.npmrc"), std::string::npos)
+      << o.err;
+  EXPECT_EQ(o.err.find("expired"), std::string::npos) << "the token itself is never printed: " << o.err;
+  EXPECT_TRUE(builds("npm:private-tool").empty());
+}
+
+TEST_F(Npm, UsernameWithoutPasswordIsOneClearError) {
+  std::string dart = server.url("/registry/").substr(5);
+  std::ofstream(world.home() + "/.npmrc") << dart << ":username=ci\n";
+  Output o = world.rtx({"install", "npm:greeter@1.0.0"});
+  EXPECT_NE(o.status, 0);
+  EXPECT_NE(o.err.find("sets " + dart + ":username without a base64 " + dart + ":_password"), std::string::npos)
+      << o.err;
+  EXPECT_EQ(server.total_requests(), 0);
 }
 
 // Opt-in: a real package from the registry npm itself would use here.

@@ -73,7 +73,8 @@ Expected<std::uint64_t> max_extract_bytes_from_env() {
 }  // namespace
 
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
-                         const std::string& install_path, int strip_components, const std::string& hint) {
+                         const std::string& install_path, int strip_components, const std::string& hint,
+                         const std::vector<std::string>& headers) {
   auto max_bytes = max_extract_bytes_from_env();
   if (!max_bytes) return Error{max_bytes.error()};
   net::DownloadRequest req;
@@ -81,6 +82,7 @@ Status fetch_and_extract(const BackendEnv& env, const std::string& url, const ne
   req.expected = sum;
   req.cache_dir = env.cache_dir;
   req.hint = hint;
+  req.headers = headers;
   auto got = net::download(req);
   if (!got) return Error{got.error()};
   archive::ExtractRequest x;

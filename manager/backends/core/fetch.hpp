@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "manager/backends/backend_env.hpp"
 #include "manager/net/checksum.hpp"
@@ -23,8 +24,10 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
 // Downloads `url` (verified against `sum`, through $RTX_CACHE_DIR/downloads)
 // and extracts it into `install_path`, which must be empty. The archive may
 // expand to RTX_MAX_EXTRACT_BYTES (e.g. 512M, 8G; default 8 GiB).
+// `headers`: extra request headers (an npm registry's Authorization).
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
-                         const std::string& install_path, int strip_components, const std::string& hint);
+                         const std::string& install_path, int strip_components, const std::string& hint,
+                         const std::vector<std::string>& headers = {});
 
 // What every core tool's prefix exposes: its "bin" folder.
 resolver::BuildMeta bin_dir_meta();

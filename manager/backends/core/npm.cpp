@@ -119,8 +119,10 @@ class NpmBackend final : public Backend {
     if (dist.tarball.rfind("http://", 0) != 0 && dist.tarball.rfind("https://", 0) != 0)
       return make_error(where() + " gives '" + dist.tarball + "' as the tarball of " + tool_ + " " + req.version +
                         ", which is not an http(s) URL: check the registry");
-    std::string hint = "check the registry " + registry_->url + " (from " + registry_->source + ")";
-    if (auto st = fetch_and_extract(env_, dist.tarball, *sum, req.install_path, 1, hint); !st)
+    std::string hint = "check the registry " + registry_->url + " (from " + registry_->source + ")" + credentials_note();
+    if (auto st = fetch_and_extract(env_, dist.tarball, *sum, req.install_path, 1, hint,
+                                    npm_request_headers(*registry_, dist.tarball));
+        !st)
       return Error{st.error()};  // the install transaction names the tool and version
     return expose_commands(req);
   }
@@ -146,6 +148,11 @@ class NpmBackend final : public Backend {
 
  private:
   std::string where() const { return "the npm registry " + registry_->url + " (from " + registry_->source + ")"; }
+  // For HTTP 401/403: which credentials were sent, or that none were found.
+  std::string credentials_note() const {
+    if (registry_->authorization.empty()) return "; no credentials for it in any .npmrc";
+    return "; credentials from " + registry_->auth_source;
+  }
 
   std::string metadata_url() const {
     std::string path = package_;
@@ -173,7 +180,8 @@ class NpmBackend final : public Backend {
     net::DownloadRequest req;
     req.url = metadata_url();
     req.dest = dir + "/npm-" + std::to_string(::getpid()) + "-" + unscoped(package_) + ".json";
-    req.hint = "check the package name and " + where();
+    req.hint = "check the package name and " + where() + credentials_note();
+    req.headers = npm_request_headers(*registry_, req.url);
     // The abbreviated document ("corgi") npm itself installs from: it has the
     // dist-tags, versions and dist, and is much smaller than the full one.
     req.headers.emplace_back("Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*");

@@ -4,9 +4,12 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
+
+#include <openssl/evp.h>
 
 #include "manager/util/fs.hpp"
 #include "resolver/file_io.hpp"
@@ -98,7 +101,99 @@ std::string user_config_path() {
   return home && *home ? std::string(home) + "/.npmrc" : std::string();
 }
 
+// "https://host:8080/a/b/" -> "//host:8080/a/b/" (npm's nerf dart: no scheme,
+// query or fragment, a trailing '/').
+std::string nerf_dart(std::string_view url) {
+  std::size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 1);
+  rest = rest.substr(0, rest.find_first_of("?#"));
+  std::string out(rest);
+  if (out.empty() || out.back() != '/') out += '/';
+  return out;
+}
+
+// "//host:port/" of a nerf dart or URL.
+std::string host_of(std::string_view url) {
+  std::string dart = nerf_dart(url);
+  std::size_t slash = dart.find('/', 2);
+  return dart.substr(0, slash == std::string::npos ? dart.size() : slash + 1);
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(n < 0 ? 0 : static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string out(3 * (text.size() / 4) + 1, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t pad = text.size() - text.find_last_not_of('=') - 1;  // DecodeBlock keeps the padding's zeros
+  out.resize(static_cast<std::size_t>(n) - std::min<std::size_t>(pad, 2));
+  return out;
+}
+
+// The first layer setting `key`, as (value, path); nullopt when none does.
+Expected<std::optional<std::pair<std::string, std::string>>> layered_value(const std::vector<Layer>& layers,
+                                                                            const std::string& key) {
+  for (const Layer& layer : layers) {
+    auto v = npmrc_value(layer.text, key, layer.path);
+    if (!v) return Error{v.error()};
+    if (*v && !(*v)->empty()) return std::optional(std::pair{**v, layer.path});
+  }
+  return std::optional<std::pair<std::string, std::string>>();
+}
+
+// The registry's credentials from the layers (see the header), walking from
+// its own path up to its host.
+Status find_credentials(const std::vector<Layer>& layers, NpmRegistry& reg) {
+  std::string dart = nerf_dart(reg.url);
+  const std::size_t host_end = host_of(dart).size();
+  for (;;) {
+    auto token = layered_value(layers, dart + ":_authToken");
+    if (!token) return Error{token.error()};
+    if (*token) {
+      reg.authorization = "Bearer " + (*token)->first;
+      reg.auth_source = dart + ":_authToken in " + (*token)->second;
+      return ok_status();
+    }
+    auto auth = layered_value(layers, dart + ":_auth");
+    if (!auth) return Error{auth.error()};
+    if (*auth) {
+      reg.authorization = "Basic " + (*auth)->first;
+      reg.auth_source = dart + ":_auth in " + (*auth)->second;
+      return ok_status();
+    }
+    auto user = layered_value(layers, dart + ":username");
+    if (!user) return Error{user.error()};
+    if (*user) {
+      auto password = layered_value(layers, dart + ":_password");
+      if (!password) return Error{password.error()};
+      std::optional<std::string> plain = *password ? unbase64((*password)->first) : std::nullopt;
+      if (!plain)
+        return make_error((*user)->second + " sets " + dart + ":username without a base64 " + dart +
+                          ":_password: set both (or an _authToken) there");
+      reg.authorization = "Basic " + base64((*user)->first + ":" + *plain);
+      reg.auth_source = dart + ":username in " + (*user)->second;
+      return ok_status();
+    }
+    if (dart.size() <= host_end) return ok_status();
+    dart.pop_back();
+    dart.erase(dart.rfind('/') + 1);  // up one path segment
+  }
+}
+
 }  // namespace
+
+std::vector<std::string> npm_request_headers(const NpmRegistry& registry, std::string_view url) {
+  if (registry.authorization.empty() || host_of(url) != host_of(registry.url)) return {};
+  return {"Authorization: " + registry.authorization};
+}
 
 Expected<std::optional<std::string>> npmrc_value(std::string_view text, std::string_view key, const std::string& path) {
   std::optional<std::string> found;
@@ -139,24 +234,30 @@ Expected<NpmRegistry> npm_registry(std::string_view package) {
   NpmRegistry out;
   for (const std::string& key : keys) {
     if (auto v = env_config(key)) {
-      out = NpmRegistry{v->first, v->second + " in the environment"};
+      out.url = v->first;
+      out.source = v->second + " in the environment";
       break;
     }
     for (const Layer& layer : layers) {
       auto v = npmrc_value(layer.text, key, layer.path);
       if (!v) return Error{v.error()};
       if (*v && !(*v)->empty()) {
-        out = NpmRegistry{**v, layer.path};
+        out.url = **v;
+        out.source = layer.path;
         break;
       }
     }
     if (!out.url.empty()) break;
   }
-  if (out.url.empty()) out = NpmRegistry{"https://registry.npmjs.org/", "npm's default"};
+  if (out.url.empty()) {
+    out.url = "https://registry.npmjs.org/";
+    out.source = "npm's default";
+  }
   if (out.url.rfind("http://", 0) != 0 && out.url.rfind("https://", 0) != 0)
     return make_error("the npm registry '" + out.url + "' (from " + out.source +
                       ") is not an http:// or https:// URL: fix it there");
   while (!out.url.empty() && out.url.back() == '/') out.url.pop_back();
+  if (auto st = find_credentials(layers, out); !st) return Error{st.error()};
   return out;
 }
 
