@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "extract_fixture.hpp"
-#include "scoped_tmpfs.hpp"
+#include "tests/support/scoped_tmpfs.hpp"
 
 namespace rtx::test {
 namespace {
