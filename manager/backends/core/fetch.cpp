@@ -74,7 +74,7 @@ Expected<std::uint64_t> max_extract_bytes_from_env() {
 
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint,
-                         const std::vector<std::string>& headers) {
+                         const std::vector<std::string>& headers, int progress_fd) {
   auto max_bytes = max_extract_bytes_from_env();
   if (!max_bytes) return Error{max_bytes.error()};
   net::DownloadRequest req;
@@ -83,6 +83,7 @@ Status fetch_and_extract(const BackendEnv& env, const std::string& url, const ne
   req.cache_dir = env.cache_dir;
   req.hint = hint;
   req.headers = headers;
+  req.progress_fd = progress_fd;
   auto got = net::download(req);
   if (!got) return Error{got.error()};
   archive::ExtractRequest x;

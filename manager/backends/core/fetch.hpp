@@ -24,10 +24,11 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
 // Downloads `url` (verified against `sum`, through $RTX_CACHE_DIR/downloads)
 // and extracts it into `install_path`, which must be empty. The archive may
 // expand to RTX_MAX_EXTRACT_BYTES (e.g. 512M, 8G; default 8 GiB).
-// `headers`: extra request headers (an npm registry's Authorization).
+// `headers`: extra request headers (an npm registry's Authorization);
+// `progress_fd`: where the progress or summary line goes (-1: nowhere).
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint,
-                         const std::vector<std::string>& headers = {});
+                         const std::vector<std::string>& headers = {}, int progress_fd = 2);
 
 // What every core tool's prefix exposes: its "bin" folder.
 resolver::BuildMeta bin_dir_meta();

@@ -12,8 +12,8 @@
 // <prefix>/.rtx-bin, the build's only bin dir, so the shims expose exactly
 // the declared commands. Targets outside the prefix are refused.
 //
-// Dependencies are not installed: a package whose "dependencies" are not
-// bundled in its tarball is refused (its commands could not run).
+// Dependencies are installed into <prefix>/node_modules as npm lays out a
+// global install (npm_dependencies.hpp); no lifecycle script runs.
 #pragma once
 
 #include <memory>

@@ -2,9 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
-#include <algorithm>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -140,7 +140,7 @@ std::optional<std::string> unbase64(std::string_view text) {
 
 // The first layer setting `key`, as (value, path); nullopt when none does.
 Expected<std::optional<std::pair<std::string, std::string>>> layered_value(const std::vector<Layer>& layers,
-                                                                            const std::string& key) {
+                                                                           const std::string& key) {
   for (const Layer& layer : layers) {
     auto v = npmrc_value(layer.text, key, layer.path);
     if (!v) return Error{v.error()};

@@ -1,0 +1,190 @@
+#include "manager/backends/core/npm_dependencies.hpp"
+
+#include <unistd.h>
+
+#include <simdjson.h>
+#include <cctype>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "manager/backends/core/npm_semver.hpp"
+#include "manager/util/fs.hpp"
+#include "resolver/file_io.hpp"
+
+namespace rtx::backends::core {
+namespace {
+
+// A runaway tree (or a hostile registry) stops here.
+constexpr int kMaxPackages = 5000;
+
+struct Wanted {
+  std::string dependent;  // the folder of the package asking
+  std::string name;       // its folder name under node_modules: "a", "@s/b"
+  std::string spec;       // "^1.2.0", "latest", "npm:real@^2"
+  bool optional = false;
+  std::string chain;  // "npm:eslint 9.1.0 > ajv" for messages
+};
+
+struct Manifest {
+  std::string version;
+  NpmDependencies dependencies;  // optional ones included, marked below
+  std::set<std::string> optional;
+};
+
+Expected<Manifest> read_manifest(const std::string& dir) {
+  std::string path = dir + "/package.json";
+  std::string text;
+  if (resolver::read_file(path, text) != 0) return make_error(path + " is missing: the package is broken");
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (auto err = parser.parse(text).get(doc); err)
+    return make_error(path + " is not valid JSON (" + simdjson::error_message(err) + "): the package is broken");
+  Manifest m;
+  if (std::string_view v; !doc["version"].get_string().get(v)) m.version = std::string(v);
+  for (const char* key : {"dependencies", "optionalDependencies"}) {
+    simdjson::dom::object obj;
+    if (doc[key].get_object().get(obj)) continue;
+    bool optional = key[0] == 'o';
+    for (auto [name, value] : obj) {
+      std::string_view spec;
+      if (value.get_string().get(spec)) continue;
+      std::string n(name);
+      if (optional) m.optional.insert(n);
+      bool seen = false;  // npm lists optional ones under both keys; the optional entry wins
+      for (auto& [dn, ds] : m.dependencies)
+        if (dn == n) ds = std::string(spec), seen = true;
+      if (!seen) m.dependencies.emplace_back(n, std::string(spec));
+    }
+  }
+  return m;
+}
+
+// npm dist-tags are plain words ("latest", "next", "beta"); git, file and URL
+// specs never are.
+bool could_be_a_tag(std::string_view spec) {
+  if (spec.empty()) return false;
+  for (char c : spec)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') return false;
+  return true;
+}
+
+std::string parent_dir(const std::string& path) { return path.substr(0, path.rfind('/')); }
+
+class Installer {
+ public:
+  Installer(NpmRegistryClient& client, std::string prefix) : client_(client), prefix_(std::move(prefix)) {}
+
+  Expected<int> run(const std::string& label) {
+    if (auto st = enqueue_deps_of(prefix_, label); !st) return Error{st.error()};
+    while (!queue_.empty()) {
+      Wanted w = std::move(queue_.front());
+      queue_.pop_front();
+      Status st = place(w);
+      if (st) continue;
+      if (!w.optional) return Error{st.error()};
+      note("skipped the optional dependency " + w.chain + ": " + st.error());
+    }
+    return placed_count_;
+  }
+
+ private:
+  static void note(const std::string& line) {
+    std::string text = "rtx: " + line + "\n";
+    (void)!::write(2, text.data(), text.size());
+  }
+
+  Status enqueue_deps_of(const std::string& dir, const std::string& chain) {
+    auto m = read_manifest(dir);
+    if (!m) return Error{m.error()};
+    for (const auto& [name, spec] : m->dependencies) {
+      if (!check_npm_package_name(name).empty())
+        return make_error(chain + " depends on '" + name +
+                          "', which is not an npm package name: the package is broken");
+      queue_.push_back(Wanted{dir, name, spec, m->optional.count(name) > 0, chain + " > " + name});
+    }
+    return ok_status();
+  }
+
+  // The copy of `name` node would load from `dependent`: the first
+  // <dir>/node_modules/<name> walking up to the prefix ("" when none).
+  std::string visible_copy(const std::string& dependent, const std::string& name) const {
+    for (std::string dir = dependent;; dir = parent_dir(dir)) {
+      bool is_node_modules = dir.size() >= 13 && dir.compare(dir.size() - 13, 13, "/node_modules") == 0;
+      if (!is_node_modules && util::exists(dir + "/node_modules/" + name + "/package.json"))
+        return dir + "/node_modules/" + name;
+      if (dir.size() <= prefix_.size()) return {};
+    }
+  }
+
+  Status place(const Wanted& w) {
+    std::string package = w.name, spec = w.spec;
+    if (spec.rfind("npm:", 0) == 0) {  // an alias: "npm:real-name@range"
+      std::size_t at = spec.find('@', 5);
+      package = spec.substr(4, at == std::string::npos ? std::string::npos : at - 4);
+      spec = at == std::string::npos ? "*" : spec.substr(at + 1);
+    }
+    std::string found = visible_copy(w.dependent, w.name);
+    if (!found.empty() && !placed_.count(found)) return ok_status();  // bundled in a tarball: npm uses it as is
+
+    std::optional<NpmRange> range;
+    if (auto r = parse_npm_range(spec)) range = std::move(*r);
+    if (!found.empty() && range && npm_satisfies(*range, placed_.at(found))) return ok_status();
+
+    if (!range && !could_be_a_tag(spec))
+      return make_error(w.chain + " asks for '" + spec +
+                        "', which is neither a version range nor a dist-tag: rtx installs registry dependencies only "
+                        "(no git, file or URL specs)");
+    auto doc = client_.packument(package);
+    if (!doc) return make_error("needed by " + w.chain + ": " + doc.error());
+    auto version = pick_version(**doc, spec, range, w);
+    if (!version) return Error{version.error()};
+    const NpmVersion& info = (*doc)->versions.at(*version);
+    if (w.optional && (!npm_platform_allows(info.os, npm_host_os()) || !npm_platform_allows(info.cpu, npm_host_cpu())))
+      return ok_status();  // a platform package for another machine: npm skips it silently
+
+    std::string dest = (found.empty() ? prefix_ : w.dependent) + "/node_modules/" + w.name;
+    if (++placed_count_ > kMaxPackages)
+      return make_error(w.chain + ": more than " + std::to_string(kMaxPackages) +
+                        " dependencies: refusing a tree this large");
+    if (auto st = util::make_dirs(parent_dir(dest)); !st) return st;
+    if (auto st = client_.fetch_package(**doc, *version, dest, -1); !st)
+      return make_error("npm:" + package + " " + *version + " (needed by " + w.chain + "): " + st.error());
+    placed_[dest] = *version;
+    return enqueue_deps_of(dest, w.chain + " " + *version);
+  }
+
+  // A dist-tag, else the newest version in the range (dist-tags.latest first,
+  // as npm prefers it when it satisfies).
+  Expected<std::string> pick_version(const NpmPackument& doc, const std::string& spec,
+                                     const std::optional<NpmRange>& range, const Wanted& w) const {
+    if (auto tag = doc.dist_tags.find(spec); tag != doc.dist_tags.end() && doc.versions.count(tag->second))
+      return tag->second;
+    if (!range)
+      return make_error(w.chain + " asks for '" + spec + "', which is neither a version range nor a dist-tag of " +
+                        doc.where() + ": rtx installs registry dependencies only (no git, file or URL specs)");
+    if (auto latest = doc.dist_tags.find("latest");
+        latest != doc.dist_tags.end() && doc.versions.count(latest->second) && npm_satisfies(*range, latest->second))
+      return latest->second;
+    std::vector<std::string> all;
+    for (const auto& [v, info] : doc.versions) all.push_back(v);
+    if (auto best = npm_max_satisfying(all, *range)) return *best;
+    return make_error("no version of npm:" + doc.package + " matches '" + spec + "' (needed by " + w.chain + ") in " +
+                      doc.where());
+  }
+
+  NpmRegistryClient& client_;
+  std::string prefix_;
+  std::deque<Wanted> queue_;
+  std::map<std::string, std::string> placed_;  // folder -> version, of what we placed
+  int placed_count_ = 0;
+};
+
+}  // namespace
+
+Expected<int> install_npm_dependencies(NpmRegistryClient& client, const std::string& prefix, const std::string& label) {
+  Installer installer(client, prefix);
+  return installer.run(label);
+}
+
+}  // namespace rtx::backends::core
