@@ -181,7 +181,7 @@ TEST_F(Npm, UsernameWithoutPasswordIsOneClearError) {
 TEST_F(Npm, RealRegistryInstallsSemver) {
   const char* opt = std::getenv("RTX_TEST_REAL_NPM");
   if (!opt || std::string(opt) != "1")
-    GTEST_SKIP() << "set RTX_TEST_REAL_NPM=1 to install npm:semver from the real registry";
+    GTEST_SKIP() << "set RTX_TEST_REAL_NPM=1 to install npm:semver and npm:cowsay from the real registry";
   // The registry as `npm config get registry` sees it, from this test's real
   // environment and home (the world has a home of its own).
   std::string registry = "https://registry.npmjs.org/";  // npm's own default
@@ -206,6 +206,15 @@ TEST_F(Npm, RealRegistryInstallsSemver) {
   EXPECT_NE(which.out.find("/.rtx-bin/semver"), std::string::npos) << which.out;
   if (::access("/usr/bin/node", X_OK) == 0) {  // its bin is a node script
     EXPECT_EQ(world.shim("semver", {"1.2.3"}, world.root() + "/p").out, "1.2.3\n");
+  }
+
+  // A package with a tree of dependencies (npm installs 41 packages for it).
+  Output cow = world.rtx({"install", "npm:cowsay@1.6.0"});
+  ASSERT_EQ(cow.status, 0) << cow.err;
+  EXPECT_NE(cow.err.find(" npm dependencies of npm:cowsay"), std::string::npos) << cow.err;  // 40 today
+  if (::access("/usr/bin/node", X_OK) == 0) {
+    Output said = world.shim("cowsay", {"moo"}, world.make_project("c", ".tool-versions", "npm:cowsay 1.6.0\n"));
+    EXPECT_NE(said.out.find("< moo >"), std::string::npos) << said.out << said.err;
   }
 }
 
