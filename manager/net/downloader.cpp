@@ -170,7 +170,7 @@ class Fetch {
   // a splice of two different files; its bytes are hashed now, once.
   Status take_over_part() {
     if (!req_.expected) return part_.truncate();
-    if (Status s = hash_file_prefix(part_.path(), part_.size(), hasher_); !s) return s;
+    if (Status s = hash_file_prefix(part_.path(), part_.size(), hasher_.drained()); !s) return s;
     from_earlier_run_ = true;
     return ok_status();
   }
@@ -204,7 +204,7 @@ class Fetch {
   const Target& target_;
   PartFile& part_;
   std::chrono::seconds stall_;
-  Hasher hasher_;
+  BackgroundHasher hasher_;
   ProgressMeter meter_;
   std::uint64_t fetched_ = 0;
   int attempts_ = 0;

@@ -65,13 +65,13 @@ Status PartFile::truncate() {
   return ok_status();
 }
 
+// No fsync: every use of a downloaded file is checked against its hash (the
+// cache re-hashes each hit), so a file torn by a power cut is fetched again,
+// never used; forcing 100 MiB to disk would cost more than the transfer.
 Status PartFile::commit() {
-  if (::fsync(fd_.get()) != 0)
-    return make_error("cannot write " + path_ + ": " + util::errno_text() + ": free some disk space");
   if (::rename(path_.c_str(), final_path_.c_str()) != 0)
     return make_error("cannot rename " + path_ + " to " + final_path_ + ": " + util::errno_text() +
                       ": check the folder's permissions");
-  util::fsync_dir(util::parent_dir(final_path_));
   return ok_status();
 }
 

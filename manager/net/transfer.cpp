@@ -69,12 +69,12 @@ void set(CURL* curl, CURLoption option, T value) {
 
 // The state of one attempt, shared with libcurl's callbacks.
 struct Attempt {
-  Attempt(const TransferSettings& s, PartFile& p, Hasher& h, ProgressMeter& m, std::uint64_t& f)
+  Attempt(const TransferSettings& s, PartFile& p, BackgroundHasher& h, ProgressMeter& m, std::uint64_t& f)
       : settings(s), part(p), hasher(h), progress(m), fetched(f) {}
 
   const TransferSettings& settings;
   PartFile& part;
-  Hasher& hasher;
+  BackgroundHasher& hasher;
   ProgressMeter& progress;
   std::uint64_t& fetched;
   CURL* curl = nullptr;
@@ -316,8 +316,8 @@ void honour_upper_case_http_proxy(CURL* curl, const std::string& url) {
 
 }  // namespace
 
-AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, Hasher& hasher, ProgressMeter& progress,
-                            std::uint64_t& fetched) {
+AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, BackgroundHasher& hasher,
+                            ProgressMeter& progress, std::uint64_t& fetched) {
   Attempt a(settings, part, hasher, progress, fetched);
   a.http = is_http_url(settings.url);
   if (!a.http && part.size() > 0) {  // file:// has no Range: always the whole file

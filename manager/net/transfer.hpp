@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "manager/net/hashing.hpp"
+#include "manager/net/background_hasher.hpp"
 #include "manager/net/part_file.hpp"
 #include "manager/net/progress.hpp"
 
@@ -47,7 +47,7 @@ struct AttemptResult {
 // Every byte written is fed to `hasher` and counted in `fetched`, so the
 // hasher always matches the .part's content, attempt after attempt.
 // A non-2xx body is never written to the .part.
-AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, Hasher& hasher, ProgressMeter& progress,
-                            std::uint64_t& fetched);
+AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, BackgroundHasher& hasher,
+                            ProgressMeter& progress, std::uint64_t& fetched);
 
 }  // namespace rtx::net
