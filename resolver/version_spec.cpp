@@ -11,7 +11,7 @@ namespace {
 char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // node's LTS names, as nvm and mise spell them: "lts/Iron", "lts-iron" and
-// "LTS-Iron" are all "lts-iron" (the name of the alias link, DESIGN.md §3).
+// "LTS-Iron" are all "lts-iron" (the name of the alias link, DESIGN.md §2).
 bool is_lts_name(std::string_view text) {
   if (text.size() < 5) return false;
   for (int i = 0; i < 3; ++i)
