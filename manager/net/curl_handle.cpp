@@ -21,6 +21,12 @@ CurlEasy::CurlEasy() {
   if (!handle_) throw std::bad_alloc();
 }
 
+CURL* thread_curl_handle() {
+  thread_local CurlEasy easy;
+  curl_easy_reset(easy.get());
+  return easy.get();
+}
+
 void CurlHeaders::add(const char* line) {
   curl_slist* next = curl_slist_append(list_, line);
   if (!next) throw std::bad_alloc();

@@ -325,8 +325,7 @@ AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, Ba
   }
   a.offset = part.size();
 
-  CurlEasy easy;
-  CURL* c = a.curl = easy.get();
+  CURL* c = a.curl = thread_curl_handle();  // reused: its connections and CA store outlive this transfer
   char errbuf[CURL_ERROR_SIZE] = {0};
   set(c, CURLOPT_URL, settings.url.c_str());
   set(c, CURLOPT_ERRORBUFFER, errbuf);
@@ -357,6 +356,12 @@ AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, Ba
   std::string range = std::to_string(a.offset) + "-";  // "Range: bytes=<size>-"
   if (a.http && a.offset > 0) set(c, CURLOPT_RANGE, range.c_str());
 
+  // The options point into this frame (errbuf, headers, range, `a`): cleared
+  // before any of them goes, so the kept handle never holds a dangling one.
+  struct ResetWhenDone {
+    CURL* curl;
+    ~ResetWhenDone() { curl_easy_reset(curl); }
+  } reset_when_done{c};
   CURLcode rc = curl_easy_perform(c);
   AttemptResult r = classify(a, rc, errbuf);
   r.continued = a.continued;

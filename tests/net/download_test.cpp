@@ -107,6 +107,22 @@ TEST_F(Download, ExtraHeadersAreSentAndUserAgentNamesRtx) {
   EXPECT_EQ(last->header("range"), "");  // nothing to resume: no Range
 }
 
+// Each thread reuses one libcurl handle (its connections and CA store): the
+// options of one download must not leak into the next.
+TEST_F(Download, TheNextDownloadOnTheSameThreadCarriesNoneOfTheLastOnesOptions) {
+  server.add_file("/private", "secret");
+  server.add_file("/public", "open");
+  auto first = request_for("/private");
+  first.headers = {"Authorization: Bearer t0ken", "Accept: application/json"};
+  ASSERT_TRUE(download(first));
+  ASSERT_TRUE(download(request_for("/public")));
+  auto last = server.last_request("/public");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->header("authorization"), "");
+  EXPECT_EQ(last->header("accept"), "*/*");
+  EXPECT_THAT(last->header("user-agent"), testing::StartsWith("rtx/"));
+}
+
 TEST_F(Download, FileUrlsAreCopiedToo) {
   std::string body = test::random_bytes(5000, 4);
   test::write_file(tmp / "mirror/tool.tgz", body);

@@ -3,20 +3,21 @@
 #include <unistd.h>
 
 #include <simdjson.h>
+#include <algorithm>
 #include <cctype>
-#include <deque>
 #include <map>
 #include <set>
 
 #include "manager/backends/core/npm_semver.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/parallel.hpp"
 #include "resolver/file_io.hpp"
 
 namespace rtx::backends::core {
 namespace {
 
 // A runaway tree (or a hostile registry) stops here.
-constexpr int kMaxPackages = 5000;
+constexpr std::size_t kMaxPackages = 5000;
 
 struct Wanted {
   std::string dependent;  // the folder of the package asking
@@ -71,21 +72,57 @@ bool could_be_a_tag(std::string_view spec) {
 
 std::string parent_dir(const std::string& path) { return path.substr(0, path.rfind('/')); }
 
+// How many registry requests run at once (npm's own default is 15 sockets).
+constexpr std::size_t kParallel = 8;
+
+// One dependency whose copy goes into `dest`.
+struct Placement {
+  Wanted wanted;
+  const NpmPackument* doc = nullptr;
+  std::string version;
+  std::string dest;
+};
+
+// Breadth first, a level at a time: the level's documents are fetched in
+// parallel, the placements decided in order (so the layout does not depend on
+// timing), the tarballs fetched in parallel, then the next level is read from
+// their package.json files.
 class Installer {
  public:
   Installer(NpmRegistryClient& client, std::string prefix) : client_(client), prefix_(std::move(prefix)) {}
 
   Expected<int> run(const std::string& label) {
-    if (auto st = enqueue_deps_of(prefix_, label); !st) return Error{st.error()};
-    while (!queue_.empty()) {
-      Wanted w = std::move(queue_.front());
-      queue_.pop_front();
-      Status st = place(w);
-      if (st) continue;
-      if (!w.optional) return Error{st.error()};
-      note("skipped the optional dependency " + w.chain + ": " + st.error());
+    std::vector<Wanted> level;
+    if (auto st = deps_of(prefix_, label, level); !st) return Error{st.error()};
+    while (!level.empty()) {
+      prefetch_documents(level);
+      std::vector<Placement> placements;
+      for (const Wanted& w : level) {
+        auto p = decide(w);
+        if (!p) {
+          if (!w.optional) return Error{p.error()};
+          note("skipped the optional dependency " + w.chain + ": " + p.error());
+        } else if (*p) {
+          placements.push_back(std::move(**p));
+        }
+      }
+      if (placed_.size() > kMaxPackages)
+        return make_error(label + ": more than " + std::to_string(kMaxPackages) +
+                          " dependencies: refusing a tree this large");
+      std::vector<Status> fetched(placements.size(), ok_status());
+      util::parallel_for(placements.size(), kParallel, [&](std::size_t i) { fetched[i] = fetch(placements[i]); });
+      std::vector<Wanted> next;
+      for (std::size_t i = 0; i < placements.size(); ++i) {
+        const Placement& p = placements[i];
+        Status st = fetched[i] ? deps_of(p.dest, p.wanted.chain + " " + p.version, next) : fetched[i];
+        if (st) continue;
+        if (!p.wanted.optional) return Error{st.error()};
+        placed_.erase(p.dest);
+        note("skipped the optional dependency " + p.wanted.chain + ": " + st.error());
+      }
+      level = std::move(next);
     }
-    return placed_count_;
+    return static_cast<int>(placed_.size());
   }
 
  private:
@@ -94,43 +131,66 @@ class Installer {
     (void)!::write(2, text.data(), text.size());
   }
 
-  Status enqueue_deps_of(const std::string& dir, const std::string& chain) {
+  Status deps_of(const std::string& dir, const std::string& chain, std::vector<Wanted>& out) {
     auto m = read_manifest(dir);
     if (!m) return Error{m.error()};
     for (const auto& [name, spec] : m->dependencies) {
       if (!check_npm_package_name(name).empty())
         return make_error(chain + " depends on '" + name +
                           "', which is not an npm package name: the package is broken");
-      queue_.push_back(Wanted{dir, name, spec, m->optional.count(name) > 0, chain + " > " + name});
+      out.push_back(Wanted{dir, name, spec, m->optional.count(name) > 0, chain + " > " + name});
     }
     return ok_status();
   }
 
+  // "npm:real@range" aliases name another package; everything else names itself.
+  static std::pair<std::string, std::string> package_and_spec(const Wanted& w) {
+    if (w.spec.rfind("npm:", 0) != 0) return {w.name, w.spec};
+    std::size_t at = w.spec.find('@', 5);
+    return {w.spec.substr(4, at == std::string::npos ? std::string::npos : at - 4),
+            at == std::string::npos ? "*" : w.spec.substr(at + 1)};
+  }
+
+  // Warms the client's documents for the level (errors surface in decide()).
+  void prefetch_documents(const std::vector<Wanted>& level) {
+    std::vector<std::string> packages;
+    for (const Wanted& w : level) {
+      std::string package = package_and_spec(w).first;
+      if (std::find(packages.begin(), packages.end(), package) == packages.end()) packages.push_back(package);
+    }
+    util::parallel_for(packages.size(), kParallel, [&](std::size_t i) { (void)client_.packument(packages[i]); });
+  }
+
+  Status fetch(const Placement& p) {
+    if (auto st = util::make_dirs(parent_dir(p.dest)); !st) return st;
+    if (auto st = client_.fetch_package(*p.doc, p.version, p.dest, -1); !st)
+      return make_error("npm:" + p.doc->package + " " + p.version + " (needed by " + p.wanted.chain +
+                        "): " + st.error());
+    return ok_status();
+  }
+
   // The copy of `name` node would load from `dependent`: the first
-  // <dir>/node_modules/<name> walking up to the prefix ("" when none).
+  // <dir>/node_modules/<name> walking up to the prefix ("" when none), counting
+  // the copies this run decided to place.
   std::string visible_copy(const std::string& dependent, const std::string& name) const {
     for (std::string dir = dependent;; dir = parent_dir(dir)) {
       bool is_node_modules = dir.size() >= 13 && dir.compare(dir.size() - 13, 13, "/node_modules") == 0;
-      if (!is_node_modules && util::exists(dir + "/node_modules/" + name + "/package.json"))
-        return dir + "/node_modules/" + name;
+      std::string copy = dir + "/node_modules/" + name;
+      if (!is_node_modules && (placed_.count(copy) || util::exists(copy + "/package.json"))) return copy;
       if (dir.size() <= prefix_.size()) return {};
     }
   }
 
-  Status place(const Wanted& w) {
-    std::string package = w.name, spec = w.spec;
-    if (spec.rfind("npm:", 0) == 0) {  // an alias: "npm:real-name@range"
-      std::size_t at = spec.find('@', 5);
-      package = spec.substr(4, at == std::string::npos ? std::string::npos : at - 4);
-      spec = at == std::string::npos ? "*" : spec.substr(at + 1);
-    }
+  // Where `w` goes, or nullopt when a visible copy serves it or its platform
+  // is another machine's.
+  Expected<std::optional<Placement>> decide(const Wanted& w) {
+    auto [package, spec] = package_and_spec(w);
     std::string found = visible_copy(w.dependent, w.name);
-    if (!found.empty() && !placed_.count(found)) return ok_status();  // bundled in a tarball: npm uses it as is
+    if (!found.empty() && !placed_.count(found)) return std::optional<Placement>();  // bundled: npm uses it as is
 
     std::optional<NpmRange> range;
     if (auto r = parse_npm_range(spec)) range = std::move(*r);
-    if (!found.empty() && range && npm_satisfies(*range, placed_.at(found))) return ok_status();
-
+    if (!found.empty() && range && npm_satisfies(*range, placed_.at(found))) return std::optional<Placement>();
     if (!range && !could_be_a_tag(spec))
       return make_error(w.chain + " asks for '" + spec +
                         "', which is neither a version range nor a dist-tag: rtx installs registry dependencies only "
@@ -141,17 +201,11 @@ class Installer {
     if (!version) return Error{version.error()};
     const NpmVersion& info = (*doc)->versions.at(*version);
     if (w.optional && (!npm_platform_allows(info.os, npm_host_os()) || !npm_platform_allows(info.cpu, npm_host_cpu())))
-      return ok_status();  // a platform package for another machine: npm skips it silently
+      return std::optional<Placement>();  // a platform package for another machine: npm skips it silently
 
-    std::string dest = (found.empty() ? prefix_ : w.dependent) + "/node_modules/" + w.name;
-    if (++placed_count_ > kMaxPackages)
-      return make_error(w.chain + ": more than " + std::to_string(kMaxPackages) +
-                        " dependencies: refusing a tree this large");
-    if (auto st = util::make_dirs(parent_dir(dest)); !st) return st;
-    if (auto st = client_.fetch_package(**doc, *version, dest, -1); !st)
-      return make_error("npm:" + package + " " + *version + " (needed by " + w.chain + "): " + st.error());
-    placed_[dest] = *version;
-    return enqueue_deps_of(dest, w.chain + " " + *version);
+    Placement p{w, *doc, *version, (found.empty() ? prefix_ : w.dependent) + "/node_modules/" + w.name};
+    placed_[p.dest] = *version;
+    return std::optional<Placement>(std::move(p));
   }
 
   // A dist-tag, else the newest version in the range (dist-tags.latest first,
@@ -175,9 +229,7 @@ class Installer {
 
   NpmRegistryClient& client_;
   std::string prefix_;
-  std::deque<Wanted> queue_;
-  std::map<std::string, std::string> placed_;  // folder -> version, of what we placed
-  int placed_count_ = 0;
+  std::map<std::string, std::string> placed_;  // folder -> version, of what this run places
 };
 
 }  // namespace

@@ -91,7 +91,10 @@ std::string NpmPackument::credentials_note() const {
 }
 
 Expected<const NpmPackument*> NpmRegistryClient::packument(const std::string& package) {
-  if (auto it = docs_.find(package); it != docs_.end()) return static_cast<const NpmPackument*>(it->second.get());
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (auto it = docs_.find(package); it != docs_.end()) return static_cast<const NpmPackument*>(it->second.get());
+  }
   if (std::string bad = check_npm_package_name(package); !bad.empty()) return make_error(bad);
   auto doc = std::make_unique<NpmPackument>();
   doc->package = package;
@@ -101,7 +104,10 @@ Expected<const NpmPackument*> NpmRegistryClient::packument(const std::string& pa
   auto text = fetch_document(*doc, metadata_url(*doc));
   if (!text) return Error{text.error()};
   if (auto st = parse_packument(*text, *doc); !st) return Error{st.error()};
-  return static_cast<const NpmPackument*>((docs_[package] = std::move(doc)).get());
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& slot = docs_[package];
+  if (!slot) slot = std::move(doc);  // another thread's copy of the same document may have landed first
+  return static_cast<const NpmPackument*>(slot.get());
 }
 
 Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc, const std::string& url) {
@@ -109,7 +115,13 @@ Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc,
   if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
   net::DownloadRequest req;
   req.url = url;
-  req.dest = dir + "/npm-" + std::to_string(::getpid()) + "-" + npm_unscoped(doc.package) + ".json";
+  unsigned n;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    n = ++temp_counter_;
+  }
+  req.dest =
+      dir + "/npm-" + std::to_string(::getpid()) + "-" + std::to_string(n) + "-" + npm_unscoped(doc.package) + ".json";
   req.hint = "check the package name and " + doc.where() + doc.credentials_note();
   req.headers = npm_request_headers(doc.registry, url);
   // The abbreviated document ("corgi") npm itself installs from: it has the

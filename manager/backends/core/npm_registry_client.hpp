@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,7 +48,8 @@ class NpmRegistryClient {
   explicit NpmRegistryClient(BackendEnv env) : env_(std::move(env)) {}
 
   // The registry's document for `package` (its registry from npmrc.hpp),
-  // fetched once per client.
+  // fetched once per client. Safe to call from several threads (for
+  // different packages at once; a failed fetch is tried again).
   Expected<const NpmPackument*> packument(const std::string& package);
 
   // sha512 (or sha256) from dist.integrity; a version with only the legacy
@@ -56,7 +58,7 @@ class NpmRegistryClient {
 
   // Downloads `version`'s tarball (verified, through the download cache) and
   // extracts it without its top folder into `dest`, which must not exist.
-  // progress_fd -1: no progress or summary line.
+  // progress_fd -1: no progress or summary line. Thread-safe.
   Status fetch_package(const NpmPackument& doc, const std::string& version, const std::string& dest,
                        int progress_fd = 2);
 
@@ -64,7 +66,9 @@ class NpmRegistryClient {
   Expected<std::string> fetch_document(const NpmPackument& doc, const std::string& url);
 
   BackendEnv env_;
+  std::mutex mutex_;  // guards docs_ and temp_counter_
   std::map<std::string, std::unique_ptr<NpmPackument>> docs_;
+  unsigned temp_counter_ = 0;
 };
 
 // "" when `package` is an npm name ("name", "@scope/name"), else the error line.
