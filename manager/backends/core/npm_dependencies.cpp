@@ -161,8 +161,7 @@ class Installer {
     util::parallel_for(packages.size(), kParallel, [&](std::size_t i) { (void)client_.packument(packages[i]); });
   }
 
-  Status fetch(const Placement& p) {
-    if (auto st = util::make_dirs(parent_dir(p.dest)); !st) return st;
+  Status fetch(const Placement& p) {  // on a worker thread: its folder was made by decide()
     if (auto st = client_.fetch_package(*p.doc, p.version, p.dest, -1); !st)
       return make_error("npm:" + p.doc->package + " " + p.version + " (needed by " + p.wanted.chain +
                         "): " + st.error());
@@ -204,6 +203,7 @@ class Installer {
       return std::optional<Placement>();  // a platform package for another machine: npm skips it silently
 
     Placement p{w, *doc, *version, (found.empty() ? prefix_ : w.dependent) + "/node_modules/" + w.name};
+    if (auto st = util::make_dirs(parent_dir(p.dest)); !st) return Error{st.error()};
     placed_[p.dest] = *version;
     return std::optional<Placement>(std::move(p));
   }
