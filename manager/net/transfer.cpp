@@ -338,7 +338,9 @@ AttemptResult transfer_once(const TransferSettings& settings, PartFile& part, Ba
   set(c, CURLOPT_CONNECTTIMEOUT_MS, long(std::chrono::milliseconds(settings.connect_timeout).count()));
   if (settings.time_left) set(c, CURLOPT_TIMEOUT_MS, std::max(1L, long(settings.time_left->count())));
   set(c, CURLOPT_TCP_KEEPALIVE, 1L);
-  set(c, CURLOPT_BUFFERSIZE, kReceiveBuffer);
+  // Best effort: libcurl refuses a new size once a reused handle has its
+  // receive buffer (after an aborted transfer); the old one serves as well.
+  (void)curl_easy_setopt(c, CURLOPT_BUFFERSIZE, kReceiveBuffer);
   set(c, CURLOPT_HEADERFUNCTION, header_cb);
   set(c, CURLOPT_HEADERDATA, &a);
   set(c, CURLOPT_WRITEFUNCTION, body_cb);

@@ -123,6 +123,25 @@ TEST_F(Download, TheNextDownloadOnTheSameThreadCarriesNoneOfTheLastOnesOptions) 
   EXPECT_THAT(last->header("user-agent"), testing::StartsWith("rtx/"));
 }
 
+// A failed file:// transfer leaves the thread's reused handle with its receive
+// buffer, and libcurl then refuses a new CURLOPT_BUFFERSIZE: the next http
+// download on the thread must still work.
+TEST_F(Download, AnHttpDownloadAfterAMissingFileUrlOnTheSameThread) {
+  std::string body = test::random_bytes(300'000, 21);
+  test::write_file(tmp / "mirror/tool.tgz", body);
+  net::DownloadRequest local = request_for("/unused");
+  local.url = "file://" + tmp / "mirror/tool.tgz";
+  ASSERT_TRUE(download(local));
+  local.url = "file://" + tmp / "mirror/missing.tgz";
+  ASSERT_FALSE(download(local));
+  server.add_file("/whole", body);
+  auto whole = request_for("/whole");
+  whole.expected = test::sha256_of(body);
+  auto got = download(whole);
+  ASSERT_TRUE(got) << got.error();
+  EXPECT_EQ(test::read_file(whole.dest), body);
+}
+
 TEST_F(Download, FileUrlsAreCopiedToo) {
   std::string body = test::random_bytes(5000, 4);
   test::write_file(tmp / "mirror/tool.tgz", body);
