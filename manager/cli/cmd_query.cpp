@@ -56,8 +56,18 @@ int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std
     if (!s) return fail(s.error());
     spec = *s;
   }
+  bool any = false;
   for (const auto& v : *versions)
-    if (!spec || resolver::spec_matches(*spec, v) || v == spec->text) fmt::print("{}\n", v);
+    if (!spec || resolver::spec_matches(*spec, v) || v == spec->text) {
+      fmt::print("{}\n", v);
+      any = true;
+    }
+  if (!any && spec && spec->kind == resolver::SpecKind::Version) {  // a backend's alias: what it means today
+    auto alias = (*backend)->latest_stable(spec->text);
+    if (!alias) return fail(alias.error());
+    if (!alias->empty() && std::find(versions->begin(), versions->end(), *alias) != versions->end())
+      fmt::print("{}\n", *alias);
+  }
   return kExitOk;
 }
 

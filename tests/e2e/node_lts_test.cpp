@@ -38,6 +38,8 @@ TEST_F(NodeLts, LtsInAConfigInstallsAndRunsTheNewestLts) {
   Output o = world.rtx({"install"}, p);
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(node_version(p), "v20.10.0\n");
+  EXPECT_EQ(world.rtx({"ls-remote", "node", "lts"}).out, "20.10.0\n");  // what lts means today
+  EXPECT_EQ(world.rtx({"ls-remote", "node", "lts/hydrogen"}).out, "18.19.1\n");
   Output current = world.rtx({"current", "node"}, p);
   EXPECT_EQ(current.status, 0) << current.err;
   EXPECT_NE(current.out.find("20.10.0"), std::string::npos) << current.out;
