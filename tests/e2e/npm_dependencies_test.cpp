@@ -129,6 +129,28 @@ TEST_F(NpmDependencies, OptionalPackagesForOtherMachinesAreSkipped) {
       << o.err;  // not in the registry (404): npm skips it too
 }
 
+// As npm's EBADPLATFORM: a package for another machine is refused before any
+// download, as the tool itself or as a required dependency.
+TEST_F(NpmDependencies, APackageForAnotherMachineIsRefused) {
+  publish("@acme/cli-darwin-arm64",
+          {{"1.0.0", pack(R"({"name":"@acme/cli-darwin-arm64","version":"1.0.0","bin":"bin/x.js"})"), "",
+            "\"os\":[\"darwin\"],\"cpu\":[\"arm64\"]"}},
+          "1.0.0");
+  Output o = world.rtx({"install", "npm:@acme/cli-darwin-arm64@1.0.0"});
+  EXPECT_NE(o.status, 0);
+  EXPECT_NE(o.err.find("npm:@acme/cli-darwin-arm64 1.0.0 is built for os darwin, cpu arm64; this machine is linux " +
+                       NodeMirror::arch() + ": pick the package built for this machine"),
+            std::string::npos)
+      << o.err;
+  EXPECT_EQ(server.request_count(tarball("@acme/cli-darwin-arm64", "1.0.0")), 0);
+  EXPECT_TRUE(builds("npm:@acme+cli-darwin-arm64").empty());
+
+  publish("win-only", {{"2.0.0", lib("win-only", "2.0.0"), "", "\"os\":[\"win32\"]"}}, "2.0.0");
+  publish_app("\"win-only\":\"^2\"");
+  expect_refused("npm:win-only 2.0.0 is built for os win32, cpu any; this machine is linux " + NodeMirror::arch() +
+                 " (needed by npm:app 1.0.0 > win-only)");
+}
+
 TEST_F(NpmDependencies, AliasesInstallTheRealPackageUnderTheAlias) {
   publish("real-lib", {{"3.1.0", lib("real-lib", "3.1.0")}, {"4.0.0", lib("real-lib", "4.0.0")}}, "4.0.0");
   publish_app("\"old-lib\":\"npm:real-lib@^3\"");

@@ -61,6 +61,8 @@ class NpmBackend final : public Backend {
       return make_error(tool_ + " has no version " + req.version + " in " + (*meta)->where() + ": see 'rtx ls-remote " +
                         tool_ + "'");
     }
+    if (std::string other = npm_platform_mismatch(**meta, req.version); !other.empty())
+      return make_error(other + ": pick the package built for this machine");
     // The install transaction names the tool and version in errors.
     if (auto st = client_.fetch_package(**meta, req.version, req.install_path); !st) return st;
     auto deps = install_npm_dependencies(client_, req.install_path, tool_ + " " + req.version);

@@ -198,9 +198,10 @@ class Installer {
     if (!doc) return make_error("needed by " + w.chain + ": " + doc.error());
     auto version = pick_version(**doc, spec, range, w);
     if (!version) return Error{version.error()};
-    const NpmVersion& info = (*doc)->versions.at(*version);
-    if (w.optional && (!npm_platform_allows(info.os, npm_host_os()) || !npm_platform_allows(info.cpu, npm_host_cpu())))
-      return std::optional<Placement>();  // a platform package for another machine: npm skips it silently
+    if (std::string other = npm_platform_mismatch(**doc, *version); !other.empty()) {
+      if (w.optional) return std::optional<Placement>();  // a platform package for another machine: npm skips it
+      return make_error(other + " (needed by " + w.chain + "): the package does not support this machine");
+    }
 
     Placement p{w, *doc, *version, (found.empty() ? prefix_ : w.dependent) + "/node_modules/" + w.name};
     if (auto st = util::make_dirs(parent_dir(p.dest)); !st) return Error{st.error()};

@@ -213,6 +213,18 @@ bool npm_platform_allows(const std::vector<std::string>& filter, const std::stri
   return only_negations;
 }
 
+std::string npm_platform_mismatch(const NpmPackument& doc, const std::string& version) {
+  const NpmVersion& v = doc.versions.at(version);
+  if (npm_platform_allows(v.os, npm_host_os()) && npm_platform_allows(v.cpu, npm_host_cpu())) return {};
+  auto join = [](const std::vector<std::string>& list) {
+    std::string out;
+    for (const auto& item : list) out += (out.empty() ? "" : "|") + item;
+    return out.empty() ? std::string("any") : out;
+  };
+  return "npm:" + doc.package + " " + version + " is built for os " + join(v.os) + ", cpu " + join(v.cpu) +
+         "; this machine is " + npm_host_os() + " " + npm_host_cpu();
+}
+
 std::string npm_host_os() { return "linux"; }
 std::string npm_host_cpu() { return node_arch(); }
 

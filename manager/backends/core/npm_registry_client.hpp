@@ -81,4 +81,9 @@ bool npm_platform_allows(const std::vector<std::string>& filter, const std::stri
 std::string npm_host_os();   // "linux"
 std::string npm_host_cpu();  // "x64", "arm64"
 
+// "" when `version` of `doc` may run here (its os and cpu filters), else why
+// not: "npm:@esbuild/darwin-arm64 0.20.2 is built for os darwin, cpu arm64;
+// this machine is linux x64".
+std::string npm_platform_mismatch(const NpmPackument& doc, const std::string& version);
+
 }  // namespace rtx::backends::core

@@ -26,8 +26,8 @@
 namespace rtx::backends::core {
 
 struct NpmRegistry {
-  std::string url;     // without a trailing '/': "https://registry.npmjs.org"
-  std::string source;  // for messages: "NPM_CONFIG_REGISTRY", "/home/u/.npmrc", "npm's default"
+  std::string url;            // without a trailing '/': "https://registry.npmjs.org"
+  std::string source;         // for messages: "NPM_CONFIG_REGISTRY", "/home/u/.npmrc", "npm's default"
   std::string authorization;  // "Bearer <token>" or "Basic <base64>"; empty without credentials
   std::string auth_source;    // for messages: "//host/:_authToken in /home/u/.npmrc"
 };
