@@ -1,29 +1,39 @@
-// A bounded parallel loop for independent I/O-bound tasks (npm downloads):
-// fn(0) … fn(n - 1) on at most `width` threads, the caller's among them;
-// returns when every call has returned. fn must not throw.
+// A bounded parallel loop for independent I/O-bound tasks (npm downloads).
 #pragma once
 
 #include <algorithm>
-#include <atomic>
+#include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 namespace rtx::util {
 
-template <class Fn>
-void parallel_for(std::size_t n, std::size_t width, Fn fn) {
-  if (n == 0) return;
-  width = std::clamp<std::size_t>(width, 1, n);
-  std::atomic<std::size_t> next{0};
-  auto worker = [&] {
-    for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i);
-  };
-  std::vector<std::thread> threads;
-  threads.reserve(width - 1);
-  for (std::size_t t = 1; t < width; ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
-}
+// fn(0) … fn(n - 1) on threads that live as long as the pool, so what a
+// thread keeps (its libcurl handle: connections, the parsed CA store) serves
+// every batch. run() is called from one thread at a time.
+class WorkerPool {
+ public:
+  explicit WorkerPool(std::size_t threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  // fn(0) … fn(n - 1) on the pool's threads; returns when all have returned.
+  // fn must not throw.
+  void run(std::size_t n, const std::function<void(std::size_t)>& fn);
+
+ private:
+  void work();
+
+  std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  const std::function<void(std::size_t)>* fn_ = nullptr;
+  std::size_t n_ = 0, next_ = 0, running_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
 
 }  // namespace rtx::util

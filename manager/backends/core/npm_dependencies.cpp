@@ -110,7 +110,7 @@ class Installer {
         return make_error(label + ": more than " + std::to_string(kMaxPackages) +
                           " dependencies: refusing a tree this large");
       std::vector<Status> fetched(placements.size(), ok_status());
-      util::parallel_for(placements.size(), kParallel, [&](std::size_t i) { fetched[i] = fetch(placements[i]); });
+      pool_.run(placements.size(), [&](std::size_t i) { fetched[i] = fetch(placements[i]); });
       std::vector<Wanted> next;
       for (std::size_t i = 0; i < placements.size(); ++i) {
         const Placement& p = placements[i];
@@ -158,7 +158,7 @@ class Installer {
       std::string package = package_and_spec(w).first;
       if (std::find(packages.begin(), packages.end(), package) == packages.end()) packages.push_back(package);
     }
-    util::parallel_for(packages.size(), kParallel, [&](std::size_t i) { (void)client_.packument(packages[i]); });
+    pool_.run(packages.size(), [&](std::size_t i) { (void)client_.packument(packages[i]); });
   }
 
   Status fetch(const Placement& p) {  // on a worker thread: its folder was made by decide()
@@ -230,6 +230,7 @@ class Installer {
 
   NpmRegistryClient& client_;
   std::string prefix_;
+  util::WorkerPool pool_{kParallel};           // its threads keep their connections from level to level
   std::map<std::string, std::string> placed_;  // folder -> version, of what this run places
 };
 
