@@ -15,7 +15,7 @@
 #include "fake_store.hpp"
 #include "resolver/acquire.hpp"
 #include "resolver/pin.hpp"
-#include "scoped_env.hpp"
+#include "tests/support/scoped_env.hpp"
 
 namespace rtx::resolver {
 namespace {

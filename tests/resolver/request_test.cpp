@@ -13,7 +13,7 @@
 
 #include "fs_helpers.hpp"
 #include "resolver/request.hpp"
-#include "scoped_env.hpp"
+#include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace rtx::resolver {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "resolver/roots.hpp"
-#include "scoped_env.hpp"
+#include "tests/support/scoped_env.hpp"
 
 namespace rtx::resolver {
 namespace {

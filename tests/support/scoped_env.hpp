@@ -11,13 +11,16 @@ namespace rtx::test {
 
 class ScopedEnv {
  public:
-  ScopedEnv(std::string name, const char* value) : name_(std::move(name)) {
+  // A value sets the variable; std::nullopt (or a null pointer) unsets it.
+  ScopedEnv(std::string name, std::optional<std::string> value) : name_(std::move(name)) {
     if (const char* old = ::getenv(name_.c_str())) old_ = old;
     if (value)
-      ::setenv(name_.c_str(), value, 1);
+      ::setenv(name_.c_str(), value->c_str(), 1);
     else
       ::unsetenv(name_.c_str());
   }
+  ScopedEnv(std::string name, const char* value)
+      : ScopedEnv(std::move(name), value ? std::optional<std::string>(value) : std::nullopt) {}
   ~ScopedEnv() {
     if (old_)
       ::setenv(name_.c_str(), old_->c_str(), 1);
