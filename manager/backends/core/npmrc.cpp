@@ -149,40 +149,44 @@ Expected<std::optional<std::pair<std::string, std::string>>> layered_value(const
   return std::optional<std::pair<std::string, std::string>>();
 }
 
+// The credentials set for exactly `dart` into `reg`; false when it has none.
+Expected<bool> credentials_at(const std::vector<Layer>& layers, const std::string& dart, NpmRegistry& reg) {
+  struct Direct {
+    const char* key;
+    const char* scheme;
+  };
+  for (Direct d : {Direct{":_authToken", "Bearer "}, Direct{":_auth", "Basic "}}) {
+    auto value = layered_value(layers, dart + d.key);
+    if (!value) return Error{value.error()};
+    if (*value) {
+      reg.authorization = d.scheme + (*value)->first;
+      reg.auth_source = dart + d.key + " in " + (*value)->second;
+      return true;
+    }
+  }
+  auto user = layered_value(layers, dart + ":username");
+  if (!user) return Error{user.error()};
+  if (!*user) return false;
+  auto password = layered_value(layers, dart + ":_password");
+  if (!password) return Error{password.error()};
+  std::optional<std::string> plain = *password ? unbase64((*password)->first) : std::nullopt;
+  if (!plain)
+    return make_error((*user)->second + " sets " + dart + ":username without a base64 " + dart +
+                      ":_password: set both (or an _authToken) there");
+  reg.authorization = "Basic " + base64((*user)->first + ":" + *plain);
+  reg.auth_source = dart + ":username in " + (*user)->second;
+  return true;
+}
+
 // The registry's credentials from the layers (see the header), walking from
 // its own path up to its host.
 Status find_credentials(const std::vector<Layer>& layers, NpmRegistry& reg) {
   std::string dart = nerf_dart(reg.url);
   const std::size_t host_end = host_of(dart).size();
   for (;;) {
-    auto token = layered_value(layers, dart + ":_authToken");
-    if (!token) return Error{token.error()};
-    if (*token) {
-      reg.authorization = "Bearer " + (*token)->first;
-      reg.auth_source = dart + ":_authToken in " + (*token)->second;
-      return ok_status();
-    }
-    auto auth = layered_value(layers, dart + ":_auth");
-    if (!auth) return Error{auth.error()};
-    if (*auth) {
-      reg.authorization = "Basic " + (*auth)->first;
-      reg.auth_source = dart + ":_auth in " + (*auth)->second;
-      return ok_status();
-    }
-    auto user = layered_value(layers, dart + ":username");
-    if (!user) return Error{user.error()};
-    if (*user) {
-      auto password = layered_value(layers, dart + ":_password");
-      if (!password) return Error{password.error()};
-      std::optional<std::string> plain = *password ? unbase64((*password)->first) : std::nullopt;
-      if (!plain)
-        return make_error((*user)->second + " sets " + dart + ":username without a base64 " + dart +
-                          ":_password: set both (or an _authToken) there");
-      reg.authorization = "Basic " + base64((*user)->first + ":" + *plain);
-      reg.auth_source = dart + ":username in " + (*user)->second;
-      return ok_status();
-    }
-    if (dart.size() <= host_end) return ok_status();
+    auto found = credentials_at(layers, dart, reg);
+    if (!found) return Error{found.error()};
+    if (*found || dart.size() <= host_end) return ok_status();
     dart.pop_back();
     dart.erase(dart.rfind('/') + 1);  // up one path segment
   }
