@@ -39,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/flags.hpp"
 #include "manager/net/hashing.hpp"
 #include "tests/support/http_server.hpp"
 
@@ -60,10 +61,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (i + 1 >= argc) die(a + " needs a value (see the comment at the top of cached_reinstall.cpp)");
-    std::string v = argv[++i];
+  rtx::bench::parse_flags(argc, argv, "cached_reinstall.cpp", [&o](const std::string& a, const std::string& v) {
     if (a == "--rounds")
       o.rounds = std::atoi(v.c_str());
     else if (a == "--mib")
@@ -71,8 +69,9 @@ Options parse(int argc, char** argv) {
     else if (a == "--rtx")
       o.rtx = v;
     else
-      die("unknown argument " + a + " (see the comment at the top of cached_reinstall.cpp)");
-  }
+      return false;
+    return true;
+  });
   if (o.rounds < 1 || o.mib < 1) die("--rounds ≥ 1 and --mib ≥ 1, please");
   if (o.rtx.empty()) o.rtx = fs::read_symlink("/proc/self/exe").parent_path().string() + "/rtx";
   return o;

@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/flags.hpp"
 #include "manager/archive/extract.hpp"
 
 extern char** environ;
@@ -50,10 +51,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (i + 1 >= argc) die(a + " needs a value (see the comment at the top of extract_bench.cpp)");
-    std::string v = argv[++i];
+  rtx::bench::parse_flags(argc, argv, "extract_bench.cpp", [&o](const std::string& a, const std::string& v) {
     if (a == "--rounds")
       o.rounds = std::atoi(v.c_str());
     else if (a == "--files")
@@ -63,8 +61,9 @@ Options parse(int argc, char** argv) {
     else if (a == "--dir")
       o.dir = v;
     else
-      die("unknown argument " + a + " (see the comment at the top of extract_bench.cpp)");
-  }
+      return false;
+    return true;
+  });
   if (o.rounds < 1 || o.files < 10 || o.mib < 1) die("--rounds ≥ 1, --files ≥ 10 and --mib ≥ 1, please");
   return o;
 }

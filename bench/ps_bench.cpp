@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "bench/fake_store.hpp"
+#include "bench/flags.hpp"
 #include "resolver/store_layout.hpp"
 
 namespace {
@@ -54,10 +55,7 @@ struct Options {
 
 Options parse(int argc, char** argv) {
   Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (i + 1 >= argc) die(a + " needs a value (see the comment at the top of ps_bench.cpp)");
-    std::string v = argv[++i];
+  rtx::bench::parse_flags(argc, argv, "ps_bench.cpp", [&o](const std::string& a, const std::string& v) {
     if (a == "--holders")
       o.holders = std::atoi(v.c_str());
     else if (a == "--rounds")
@@ -67,8 +65,9 @@ Options parse(int argc, char** argv) {
     else if (a == "--retired")
       o.retired = v == "1";
     else
-      die("unknown argument " + a + " (see the comment at the top of ps_bench.cpp)");
-  }
+      return false;
+    return true;
+  });
   if (o.holders < 0 || o.rounds < 1) die("--holders must be ≥ 0 and --rounds ≥ 1");
   if (o.rtx.empty()) o.rtx = std::filesystem::read_symlink("/proc/self/exe").parent_path().string() + "/rtx";
   if (::access(o.rtx.c_str(), X_OK) != 0)
