@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages rtx builds with, only those missing.
 set -euo pipefail
 packages=(
-  build-essential cmake git curl xz-utils
+  build-essential cmake git curl xz-utils openssl ca-certificates
   libboost1.81-dev libboost-filesystem1.81-dev libcurl4-openssl-dev libarchive-dev
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libbenchmark-dev valgrind spin
