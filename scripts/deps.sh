@@ -6,6 +6,7 @@ packages=(
   libboost1.81-dev libboost-filesystem1.81-dev libcurl4-openssl-dev libarchive-dev
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libbenchmark-dev valgrind spin
+  libboost-json1.81-dev clang-14 libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do
