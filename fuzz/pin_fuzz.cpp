@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <concepts>
 #include <string>
 
 #include "fuzz/fuzz_check.hpp"
