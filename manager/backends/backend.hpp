@@ -6,24 +6,18 @@
 #include <string>
 #include <vector>
 
+#include "manager/store/builder.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/expected.hpp"
 
 namespace rtx::backends {
 
-struct InstallRequest {
-  std::string tool;
-  std::string version;
-  std::string install_path;   // the final prefix, built in place
-  std::string download_path;  // scratch space for downloads, removed afterwards
-  int concurrency = 1;
-};
+// The store's build request (manager/store/builder.hpp): backends build
+// entries for the install transaction through its Builder interface.
+using InstallRequest = store::BuildRequest;
 
-class Backend {
+class Backend : public store::Builder {
  public:
-  virtual ~Backend() = default;
-  virtual std::string describe() const = 0;  // "asdf plugin /path" for messages
-
   // Every remote version, oldest first (as `asdf list-all` prints them).
   virtual Expected<std::vector<std::string>> list_remote() = 0;
   // The backend's own idea of the latest stable version, or an empty string.
@@ -36,12 +30,7 @@ class Backend {
     return std::string();
   }
 
-  // Download and install into req.install_path.
-  virtual Status install(const InstallRequest& req) = 0;
-  // After install: bin dirs and the recorded environment of the build.
-  virtual Expected<resolver::BuildMeta> describe_build(const InstallRequest& req) = 0;
-  // The smoke test of a finished build; ok when there is none.
-  virtual Status smoke_test(const InstallRequest& req, const resolver::BuildMeta& meta) = 0;
+  // install(), describe_build(), smoke_test() and describe(): store::Builder.
 };
 
 }  // namespace rtx::backends
