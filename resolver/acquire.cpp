@@ -13,7 +13,7 @@
 namespace rtx::resolver {
 
 UniqueFd lock_lease_shared(const std::string& entry_path) {
-  UniqueFd fd(::open(lease_path(entry_path).c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(lease_path(entry_path).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd.valid()) return fd;
   while (::flock(fd.get(), LOCK_SH | LOCK_NB) != 0) {
     if (errno != EINTR) return UniqueFd();
@@ -93,6 +93,7 @@ bool take(const StoreLayout& layout, const Request& request, const Candidate& c,
     out.version = "system";
     return true;
   }
+  if (c.entry == "." || c.entry == "..") return false;
   std::string path = layout.entry_path(request.tool, c.entry);
   UniqueFd fd = lock_lease_shared(path);
   if (!fd.valid()) return false;
@@ -103,11 +104,22 @@ bool take(const StoreLayout& layout, const Request& request, const Candidate& c,
   return true;
 }
 
-bool try_pin(const Request& request, Acquired& out) {
+bool try_pin(const StoreLayout& layout, const Request& request, Acquired& out) {
   const char* value = std::getenv(pin_env_var(request.tool).c_str());
   if (!value) return false;
   auto pin = decode_pin(value);
-  if (!pin || pin->request != request.joined()) return false;  // another request: not ours
+  if (!pin) {
+    out.warning = "rtx: ignoring " + pin_env_var(request.tool) + ": it is not a pin rtx wrote; resolving " +
+                  request.joined() + " anew";
+    return false;
+  }
+  // Another tool sharing the variable, or another request: not ours, silently.
+  if (pin->tool != request.tool || pin->request != request.joined()) return false;
+  if (std::string why = pin_mismatch(layout, request, *pin); !why.empty()) {
+    out.warning = "rtx: dropping the pin of " + request.tool + " to " + pin->entry_path + " (" + why + "); resolving " +
+                  request.joined() + " anew";
+    return false;
+  }
   UniqueFd fd = lock_lease_shared(pin->entry_path);
   EntryState state = fd.valid() ? read_state(pin->entry_path) : EntryState::Missing;
   if (state == EntryState::Ready || state == EntryState::Retired) {
@@ -127,7 +139,7 @@ bool try_pin(const Request& request, Acquired& out) {
 }  // namespace
 
 bool acquire_build(const StoreLayout& layout, const Request& request, Acquired& out) {
-  if (try_pin(request, out)) return true;  // step 2
+  if (try_pin(layout, request, out)) return true;  // step 2
 
   std::optional<Candidate> fast = best_candidate(layout, request);  // step 3
   if (!fast) return false;

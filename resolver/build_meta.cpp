@@ -1,11 +1,25 @@
 #include "resolver/build_meta.hpp"
 
 #include "resolver/file_io.hpp"
+#include "resolver/printable.hpp"
 #include "resolver/store_layout.hpp"
 
 namespace rtx::resolver {
 
-std::string BuildMeta::serialize() const {
+Expected<std::string> BuildMeta::serialize() const {
+  auto refuse = [](const char* what, std::string_view value) {
+    return make_error("refusing a build " + std::string(what) + " with a control character ('" + printable(value, 80) +
+                      "'): the backend's data is malformed or hostile; report it to whoever publishes it");
+  };
+  for (const auto& b : bin_dirs)
+    if (has_control_chars(b)) return refuse("bin folder", b);
+  for (const auto& [k, v] : env)
+    if (has_control_chars(k) || has_control_chars(v) || k.find('=') != std::string::npos || k.empty())
+      return refuse("environment variable", k + "=" + v);
+  for (const auto& p : path_prepend)
+    if (has_control_chars(p)) return refuse("PATH entry", p);
+  for (const auto& a : aliases)
+    if (has_control_chars(a)) return refuse("alias", a);
   std::string out;
   for (const auto& b : bin_dirs) out += "bin " + b + "\n";
   for (const auto& [k, v] : env) out += "env " + k + "=" + v + "\n";

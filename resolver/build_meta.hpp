@@ -2,6 +2,8 @@
 // shim needs no plugin run: bin directories and the effect of bin/exec-env.
 #pragma once
 
+#include "resolver/expected.hpp"
+
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,7 +19,9 @@ struct BuildMeta {
   // the manager links installs/<tool>/<alias> to the newest build carrying it.
   std::vector<std::string> aliases;
 
-  std::string serialize() const;
+  // The .meta text; an error when a name or value holds a control character
+  // (a line break would add lines: DESIGN.md §2), naming it.
+  Expected<std::string> serialize() const;
 };
 
 // Lines: "bin <dir>", "env <KEY>=<VALUE>", "path <dir>", "alias <name>".

@@ -66,18 +66,29 @@ Expected<ConfigFile> parse_config(std::string path, std::string_view text, Confi
 
 Status validate_tool_name(std::string_view tool) {
   auto bad = [&](const char* why) {
-    return make_error("tool name '" + std::string(tool.substr(0, 64)) + "' " + why +
-                      ": use letters, digits and -_.:@/ (like node or npm:prettier)");
+    return make_error("tool name '" + std::string(tool.substr(0, 64)) + (tool.size() > 64 ? "…" : "") + "' " + why +
+                      ": use letters, digits and -_. (like node), or a backend prefix (like npm:@scope/pkg)");
+  };
+  auto plain = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.';
   };
   if (tool.empty()) return bad("is empty");
   if (tool.size() > 128) return bad("is longer than 128 bytes");
   if (tool.find("..") != std::string_view::npos) return bad("contains '..'");
-  if (tool[0] == '.' || tool[0] == '-' || tool[0] == '/') return bad("starts with '.', '-' or '/'");
-  for (char c : tool) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.' || c == ':' || c == '@' || c == '/';
-    if (!ok) return bad("contains a character that is not allowed");
-  }
+  if (tool[0] == '.' || tool[0] == '-') return bad("starts with '.' or '-'");
+  // A plain name is a folder under plugins/ and store/: no '/', no '@'. Only a
+  // backend's package name (after "npm:") may have a scope and a '/'.
+  std::size_t colon = tool.find(':');
+  std::string_view name = colon == std::string_view::npos ? tool : tool.substr(colon + 1);
+  for (char c : tool.substr(0, colon == std::string_view::npos ? tool.size() : colon))
+    if (!plain(c)) return bad("contains a character that is not allowed");
+  if (colon == std::string_view::npos) return ok_status();
+  if (colon == 0 || name.empty()) return bad("has an empty backend or package name");
+  if (name[0] == '/' || name.back() == '/' || name.find("//") != std::string_view::npos || name[0] == '.')
+    return bad("has an empty path component");
+  for (char c : name)
+    if (!plain(c) && c != '@' && c != '/') return bad("contains a character that is not allowed");
   return ok_status();
 }
 

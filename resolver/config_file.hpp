@@ -30,7 +30,9 @@ ConfigFormat format_of(std::string_view path);
 // Parses text; errors read "<path>:<line>: what is wrong (how to fix)".
 Expected<ConfigFile> parse_config(std::string path, std::string_view text, ConfigFormat format);
 
-// A tool name: letters, digits and -_.:@/ , no "..", at most 128 bytes.
+// A tool name: letters, digits and -_. (a plugin name, a folder of its own),
+// or "<backend>:<package>" where the package may also hold '@' and '/'
+// (npm:@scope/pkg); never "..", at most 128 bytes (DESIGN.md §4).
 Status validate_tool_name(std::string_view tool);
 
 }  // namespace rtx::resolver

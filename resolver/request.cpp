@@ -8,6 +8,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "resolver/config_read.hpp"
 #include "resolver/file_io.hpp"
 
 namespace rtx::resolver {
@@ -32,14 +33,48 @@ std::string version_env_var(std::string_view tool) {
   return var;
 }
 
+const std::vector<std::string>& RequestFinder::trusted() {
+  if (!trusted_loaded_) {
+    trusted_loaded_ = true;
+    ConfigRead global = read_config(roots_.config + "/config.toml", {});
+    trusted_ = trusted_config_paths(global.access == ConfigAccess::Read ? global.text : std::string());
+  }
+  return trusted_;
+}
+
+void RequestFinder::warn(const std::string& line) {
+  if (on_warning_) {
+    on_warning_(line);
+    return;
+  }
+  std::string out = "rtx: " + line + "\n";
+  (void)!::write(STDERR_FILENO, out.data(), out.size());
+}
+
 Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
   for (const auto& [p, f] : cache_)
     if (p == path) return static_cast<const ConfigFile*>(f.get());
-  std::string text;
-  int err = read_file(path, text);
-  if (err == ENOENT || err == ENOTDIR || err == EISDIR) return static_cast<const ConfigFile*>(nullptr);
-  if (err) return make_error(path + ": cannot read: " + std::strerror(err) + ": fix its permissions or remove it");
-  auto parsed = parse_config(path, text, format_of(path));
+  const ConfigFile* none = nullptr;
+  ConfigRead file = read_config(path, {});
+  if (file.access == ConfigAccess::Foreign) file = read_config(path, trusted());
+  switch (file.access) {
+    case ConfigAccess::Read:
+      break;
+    case ConfigAccess::Absent:
+    case ConfigAccess::NotRegular:  // a FIFO or device must never block or flood a shim
+      return none;
+    case ConfigAccess::Foreign:
+      cache_.emplace_back(path, nullptr);  // one warning per file
+      warn("ignoring " + path + ": it is owned by uid " + std::to_string(file.owner) +
+           ", not by you or root; to use it, add its directory to trusted_config_paths in " + roots_.config +
+           "/config.toml [settings]");
+      return none;
+    case ConfigAccess::TooLarge:
+      return make_error(path + ": larger than 1 MiB, too large for a config file: shorten it or remove it");
+    case ConfigAccess::Failed:
+      return make_error(path + ": cannot read: " + std::strerror(file.error) + ": fix its permissions or remove it");
+  }
+  auto parsed = parse_config(path, file.text, format_of(path));
   if (!parsed) return Error{parsed.error()};
   if (on_read_) on_read_(path);
   cache_.emplace_back(path, std::make_unique<ConfigFile>(std::move(*parsed)));

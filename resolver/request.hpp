@@ -36,6 +36,8 @@ class RequestFinder {
 
   // Called with every config file read (the manager records them as tracked).
   void on_config_read(std::function<void(const std::string&)> cb) { on_read_ = std::move(cb); }
+  // Called with each warning line (an ignored config file); default: stderr.
+  void on_warning(std::function<void(const std::string&)> cb) { on_warning_ = std::move(cb); }
 
   // The request for `tool`, or an empty `tool` in the result when nothing asks
   // for it. Errors: a malformed config on the way (path:line: …).
@@ -51,10 +53,16 @@ class RequestFinder {
   Expected<const ConfigFile*> load(const std::string& path);
   // Calls visit(file) for each existing config in precedence order until it returns true.
   Status walk(const std::function<bool(const ConfigFile&)>& visit);
+  // Directories whose files count whoever owns them, read once when needed.
+  const std::vector<std::string>& trusted();
+  void warn(const std::string& line);
 
   Roots roots_;
   std::string cwd_;
   std::function<void(const std::string&)> on_read_;
+  std::function<void(const std::string&)> on_warning_;
+  std::vector<std::string> trusted_;
+  bool trusted_loaded_ = false;
   std::vector<std::pair<std::string, std::unique_ptr<ConfigFile>>> cache_;
 };
 

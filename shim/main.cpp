@@ -12,7 +12,8 @@
 #include "resolver/acquire.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
-#include "resolver/pin.hpp"
+#include "resolver/handoff.hpp"
+#include "resolver/printable.hpp"
 #include "resolver/request.hpp"
 #include "resolver/roots.hpp"
 #include "resolver/shim_index.hpp"
@@ -27,7 +28,7 @@ constexpr int kNotInstalled = 127;  // not configured, not installed, command mi
 constexpr int kCannotRun = 126;     // bad config or environment, exec failed
 
 void say(const std::string& line) {
-  std::string out = line + "\n";
+  std::string out = printable(line) + "\n";
   (void)!::write(STDERR_FILENO, out.data(), out.size());
 }
 
@@ -41,17 +42,6 @@ std::string current_dir() {
   if (::getcwd(buf, sizeof buf)) return buf;
   const char* pwd = std::getenv("PWD");
   return pwd ? pwd : "/";
-}
-
-// The lease fd outlives exec and fork: every descendant holds LOCK_SH (§5 step 5).
-void keep_lease_across_exec(rtx::UniqueFd& lease) {
-  int high = ::fcntl(lease.get(), F_DUPFD, 900);  // F_DUPFD: the copy has no FD_CLOEXEC
-  if (high < 0) {
-    ::fcntl(lease.get(), F_SETFD, 0);
-    lease.release();
-    return;
-  }
-  lease.reset();  // the copy shares the open file description and its lock
 }
 
 void apply_build_env(const BuildMeta& meta) {
@@ -71,6 +61,17 @@ void apply_build_env(const BuildMeta& meta) {
   fail(kCannotRun, "rtx: cannot run " + exe + ": " + std::strerror(errno) + ": check the file or reinstall the tool");
 }
 
+// Runs the next `command` on PATH outside the shims dir, or fails with 127 and
+// the line `message()` builds.
+template <typename Message>
+[[noreturn]] void exec_system_command(const StoreLayout& layout, const std::string& command, char** argv,
+                                      Message message) {
+  const char* path = std::getenv("PATH");
+  std::string exe = find_system_command(command, path ? path : "", layout.shims_dir());
+  if (exe.empty()) fail(kNotInstalled, message());
+  exec(exe, argv);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +84,8 @@ int main(int argc, char** argv) {
     command = argv[1];
     ++argv;
   }
+  if (command.empty() || command.find('/') != std::string::npos)
+    fail(kCannotRun, "rtx-shim: '" + command + "' is not a command name: give a name without '/'");
 
   auto roots = roots_from_env();
   if (!roots) fail(kCannotRun, "rtx: " + roots.error());
@@ -92,9 +95,11 @@ int main(int argc, char** argv) {
   if (int err = read_file(layout.shim_index(), index); err)
     fail(kNotInstalled, "rtx: cannot read " + layout.shim_index() + " (" + std::strerror(err) + "): run 'rtx reshim'");
   std::vector<std::string> tools = tools_for_command(index, command);
-  if (tools.empty())
-    fail(kNotInstalled, "rtx: no installed tool provides '" + command + "' (" + layout.shim_index() +
-                            "): install the tool, then run 'rtx reshim'");
+  if (tools.empty())  // a shim left from an uninstalled tool: not rtx's command any more
+    exec_system_command(layout, command, argv, [&] {
+      return "rtx: no installed tool provides '" + command + "' (" + layout.shim_index() +
+             ") and none is on PATH: install the tool, then run 'rtx reshim'";
+    });
 
   std::string cwd = current_dir();
   RequestFinder finder(*roots, cwd);
@@ -111,15 +116,12 @@ int main(int argc, char** argv) {
                               ") is not installed, in " + cwd + ": run 'rtx install " + tool + "@" +
                               request->specs.front().text + "'");
 
-    if (build.version == "system") {
-      const char* path = std::getenv("PATH");
-      std::string exe = find_system_command(command, path ? path : "", layout.shims_dir());
-      if (exe.empty())
-        fail(kNotInstalled, "rtx: " + tool + " is set to 'system' (" + request->source + ") but no '" + command +
-                                "' is on PATH outside " + layout.shims_dir() + ", in " + cwd +
-                                ": install it on the system or pick a version with 'rtx use'");
-      exec(exe, argv);
-    }
+    if (build.version == "system")
+      exec_system_command(layout, command, argv, [&] {
+        return "rtx: " + tool + " is set to 'system' (" + request->source + ") but no '" + command +
+               "' is on PATH outside " + layout.shims_dir() + ", in " + cwd +
+               ": install it on the system or pick a version with 'rtx use'";
+      });
 
     BuildMeta meta = load_build_meta(build.entry_path);
     std::string exe = find_command(build.entry_path, meta, command);
@@ -127,14 +129,17 @@ int main(int argc, char** argv) {
       fail(kNotInstalled, "rtx: " + tool + " " + build.version + " (" + build.entry_path + ") has no command '" +
                               command + "', in " + cwd + ": pick a version that has it with 'rtx use'");
     apply_build_env(meta);
-    std::string pin = encode_pin(Pin{request->joined(), build.entry_path});
-    ::setenv(pin_env_var(tool).c_str(), pin.c_str(), 1);
-    keep_lease_across_exec(build.lease);
+    hand_off_build(*request, build);
     exec(exe, argv);
   }
 
-  std::string names;
-  for (const auto& t : tools) names += (names.empty() ? "" : ", ") + t;
-  fail(kNotInstalled, "rtx: no version of " + names + " is configured for " + cwd + ": run 'rtx use " + tools.front() +
-                          "@<version>' or set " + version_env_var(tools.front()));
+  // No source names any tool that provides this command: it is not rtx's to
+  // answer, so the system's command of that name runs (DESIGN.md §4 "Not
+  // configured"), as `ls` would without rtx.
+  exec_system_command(layout, command, argv, [&] {
+    std::string names;
+    for (const auto& t : tools) names += (names.empty() ? "" : ", ") + t;
+    return "rtx: no version of " + names + " is configured for " + cwd + " and no other '" + command +
+           "' is on PATH: run 'rtx use " + tools.front() + "@<version>' or set " + version_env_var(tools.front());
+  });
 }

@@ -9,7 +9,9 @@
 #include "manager/store/recovery.hpp"
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/root_safety.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/printable.hpp"
 
 namespace rtx::cli {
 
@@ -60,9 +62,17 @@ int cmd_plugins_remove(Context& ctx, const std::string& name) {
 }
 
 int cmd_doctor(Context& ctx) {
-  auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state);
-  for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
   int problems = 0;
+  std::vector<util::UnsafeRoot> unsafe = util::unsafe_roots(ctx.roots);
+  for (const auto& u : unsafe) {
+    fmt::print("problem: {} {}: another user could choose what your tools run: {}\n", resolver::printable(u.path),
+               u.problem, resolver::printable(u.fix));
+    ++problems;
+  }
+  if (unsafe.empty()) {  // repairing a folder someone else can write would act on their files
+    auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state);
+    for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
+  }
   if (!util::exists(ctx.shim_binary)) {
     fmt::print("problem: the shim binary {} is missing: reinstall rtx or set RTX_SHIM_BINARY\n", ctx.shim_binary);
     ++problems;

@@ -9,24 +9,9 @@
 
 #include "manager/cli/commands.hpp"
 #include "resolver/build_meta.hpp"
-#include "resolver/pin.hpp"
+#include "resolver/handoff.hpp"
 
 namespace rtx::cli {
-namespace {
-
-// The lease fd survives exec (no FD_CLOEXEC) at a high number, as in the shim.
-void keep_across_exec(UniqueFd& lease) {
-  int high = ::fcntl(lease.get(), F_DUPFD, 900);
-  if (high < 0) {
-    ::fcntl(lease.get(), F_SETFD, 0);
-    lease.release();
-  } else {
-    lease.reset();
-  }
-}
-
-}  // namespace
-
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command) {
   if (command.empty()) return fail("nothing to run: rtx exec TOOL@VERSION -- COMMAND ARGS");
   auto finder = ctx.finder();
@@ -41,7 +26,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
       continue;
     }
     auto r = finder.find(ts->tool);
-    if (!r) return fail(r.error());
+    if (!r) return fail(r.error(), kExitCannotRun);
     if (r->tool.empty())
       return fail("no version of " + ts->tool + " is configured for " + ctx.cwd + ": write " + ts->tool + "@VERSION",
                   kExitNotInstalled);
@@ -49,7 +34,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
   }
   if (tool_specs.empty()) {
     auto all = finder.all();
-    if (!all) return fail(all.error());
+    if (!all) return fail(all.error(), kExitCannotRun);
     requests = std::move(*all);
   }
 
@@ -67,9 +52,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
     for (const auto& [k, v] : meta.env) ::setenv(k.c_str(), v.c_str(), 1);
     for (const auto& p : meta.path_prepend) path_prefix += p + ":";
     for (const auto& d : meta.bin_dirs) path_prefix += build.entry_path + "/" + d + ":";
-    std::string pin = resolver::encode_pin(resolver::Pin{req.joined(), build.entry_path});
-    ::setenv(resolver::pin_env_var(req.tool).c_str(), pin.c_str(), 1);
-    keep_across_exec(build.lease);
+    resolver::hand_off_build(req, build);
   }
   const char* old_path = std::getenv("PATH");
   std::string path = path_prefix + (old_path ? old_path : "/usr/bin:/bin");
@@ -81,7 +64,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
   ::execvp(argv[0], argv.data());
   int err = errno;
   return fail("cannot run " + command[0] + ": " + std::strerror(err) + ": check the command name",
-              err == ENOENT ? kExitNotInstalled : 126);
+              err == ENOENT ? kExitNotInstalled : kExitCannotRun);
 }
 
 }  // namespace rtx::cli

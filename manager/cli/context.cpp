@@ -10,6 +10,7 @@
 #include "manager/util/fs.hpp"
 #include "resolver/config_file.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/printable.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
@@ -29,13 +30,13 @@ Expected<Context> make_context() {
 }
 
 int fail(const std::string& message, int status) {
-  std::string line = "rtx: " + message + "\n";
+  std::string line = "rtx: " + resolver::printable(message) + "\n";
   (void)!::write(STDERR_FILENO, line.data(), line.size());
   return status;
 }
 
 void note(const std::string& line) {
-  std::string out = "rtx: " + line + "\n";
+  std::string out = "rtx: " + resolver::printable(line) + "\n";
   (void)!::write(STDERR_FILENO, out.data(), out.size());
 }
 

@@ -17,6 +17,8 @@
 
 namespace rtx::cli {
 
+void note(const std::string& line);  // a status line on stderr
+
 struct Context {
   resolver::Roots roots;
   resolver::StoreLayout layout;
@@ -31,6 +33,7 @@ struct Context {
   resolver::RequestFinder finder() const {
     resolver::RequestFinder f(roots, cwd);
     f.on_config_read([read = configs_read](const std::string& path) { read->push_back(path); });
+    f.on_warning([](const std::string& line) { note(line); });
     return f;
   }
 };
@@ -40,11 +43,11 @@ Expected<Context> make_context();
 // Exit statuses (docs/exit-codes.md).
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitError = 1;
+inline constexpr int kExitCannotRun = 126;  // a malformed config on the way, exec failed
 inline constexpr int kExitNotInstalled = 127;
 
 // Prints "rtx: <message>" on stderr and returns kExitError (or `status`).
 int fail(const std::string& message, int status = kExitError);
-void note(const std::string& line);  // a status line on stderr
 
 struct ToolSpec {
   std::string tool;

@@ -1,5 +1,6 @@
 // The `rtx` CLI: argument parsing only (the one CLI11 unit); the work is in
 // the cmd_*.cpp files. Exceptions end here, as one line and a non-zero exit.
+#include <sys/stat.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -9,6 +10,9 @@
 #include "manager/config/tracked_configs.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/util/process_runner.hpp"
+#include "manager/util/root_safety.hpp"
+#include "resolver/config_file.hpp"
+#include "resolver/version.hpp"
 
 using namespace rtx::cli;
 
@@ -28,13 +32,26 @@ struct Args {
   bool wait = false;
 };
 
+// Tool names and versions from the command line are checked before anything
+// touches the filesystem: `rtx ls-remote ''`, `rollback --to ../x` (DESIGN.md §4).
+rtx::Status check_names(const Args& a, const std::vector<std::string>& tools) {
+  for (const auto& t : tools)
+    if (auto st = rtx::resolver::validate_tool_name(t); !st) return st;
+  if (a.opt_tool)
+    if (auto st = rtx::resolver::validate_tool_name(*a.opt_tool); !st) return st;
+  return rtx::ok_status();
+}
+
 int run(int argc, char** argv) {
   CLI::App app{"rtx: toolchain versions that never break what is running (see docs/)", "rtx"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "rtx 0.1.0");
   Args a;
   std::function<int(Context&)> action;
+  std::vector<std::string> tool_args;     // names to validate before running
+  std::vector<std::string> version_args;  // likewise, versions
   bool recover = true;
+  bool check_roots = true;  // doctor reports unsafe roots instead of refusing them
 
   auto* install = app.add_subcommand("install", "Install tool versions (no argument: everything the config asks for)");
   install->add_option("tool@spec", a.tool_specs, "e.g. node@20, python@3.12.1, hello@latest");
@@ -53,7 +70,10 @@ int run(int argc, char** argv) {
   auto* ls_remote = app.add_subcommand("ls-remote", "List versions available to install");
   ls_remote->add_option("tool", a.one)->required();
   ls_remote->add_option("prefix", a.opt_prefix);
-  ls_remote->callback([&] { action = [&](Context& c) { return cmd_ls_remote(c, a.one, a.opt_prefix); }; });
+  ls_remote->callback([&] {
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_ls_remote(c, a.one, a.opt_prefix); };
+  });
 
   auto* current = app.add_subcommand("current", "Show the version each configured tool resolves to here");
   current->add_option("tool", a.opt_tool);
@@ -87,12 +107,19 @@ int run(int argc, char** argv) {
   upgrade->add_option("tool", a.tool_specs, "Tools to upgrade (default: every tool configured here)");
   upgrade->add_flag("--dry-run", a.dry_run, "Only say what would be upgraded");
   upgrade->add_flag("-f,--force", a.force, "Also take versions a rollback held back");
-  upgrade->callback([&] { action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force); }; });
+  upgrade->callback([&] {
+    tool_args = a.tool_specs;
+    action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force); };
+  });
 
   auto* rollback = app.add_subcommand("rollback", "Bring back the build the last upgrade replaced");
   rollback->add_option("tool", a.one)->required();
   rollback->add_option("--to", a.opt_prefix, "The version to go back to (default: the most recent replaced build)");
-  rollback->callback([&] { action = [&](Context& c) { return cmd_rollback(c, a.one, a.opt_prefix); }; });
+  rollback->callback([&] {
+    tool_args = {a.one};
+    if (a.opt_prefix) version_args = {*a.opt_prefix};
+    action = [&](Context& c) { return cmd_rollback(c, a.one, a.opt_prefix); };
+  });
 
   auto* gc = app.add_subcommand("gc", "Remove retired builds no process uses any more");
   gc->add_flag("--dry-run", a.dry_run, "Only say what would be removed");
@@ -111,12 +138,15 @@ int run(int argc, char** argv) {
   reap_wait->add_option("entry", a.two)->required();
   reap_wait->callback([&] {
     recover = false;
+    tool_args = {a.one};
+    version_args = {a.two};
     action = [&](Context& c) { return cmd_reap_wait(c, a.one, a.two); };
   });
 
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
   doctor->callback([&] {
     recover = false;  // doctor runs recovery itself and reports it
+    check_roots = false;
     action = [&](Context& c) { return cmd_doctor(c); };
   });
 
@@ -125,18 +155,30 @@ int run(int argc, char** argv) {
   auto* link = plugins->add_subcommand("link", "Use a local folder as the plugin NAME");
   link->add_option("name", a.one)->required();
   link->add_option("dir", a.two)->required();
-  link->callback([&] { action = [&](Context& c) { return cmd_plugins_link(c, a.one, a.two); }; });
+  link->callback([&] {
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_plugins_link(c, a.one, a.two); };
+  });
   auto* padd = plugins->add_subcommand("add", "Clone an asdf plugin from git (URL optional for registry names)");
   padd->add_option("name", a.one)->required();
   padd->add_option("git_url", a.two);
   padd->add_option("--ref", a.opt_prefix, "A tag, branch or commit to check out");
-  padd->callback([&] { action = [&](Context& c) { return cmd_plugins_add(c, a.one, a.two, a.opt_prefix); }; });
+  padd->callback([&] {
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_plugins_add(c, a.one, a.two, a.opt_prefix); };
+  });
   auto* pupdate = plugins->add_subcommand("update", "Fetch git plugins (default: all) and move to their ref");
   pupdate->add_option("name", a.tool_specs);
-  pupdate->callback([&] { action = [&](Context& c) { return cmd_plugins_update(c, a.tool_specs); }; });
+  pupdate->callback([&] {
+    tool_args = a.tool_specs;
+    action = [&](Context& c) { return cmd_plugins_update(c, a.tool_specs); };
+  });
   auto* premove = plugins->add_subcommand("remove", "Remove a plugin (installed versions stay)");
   premove->add_option("name", a.one)->required();
-  premove->callback([&] { action = [&](Context& c) { return cmd_plugins_remove(c, a.one); }; });
+  premove->callback([&] {
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_plugins_remove(c, a.one); };
+  });
   auto* pls = plugins->add_subcommand("ls", "List plugins");
   pls->callback([&] { action = [&](Context& c) { return cmd_plugins_ls(c); }; });
 
@@ -161,8 +203,15 @@ int run(int argc, char** argv) {
     }
   }
 
+  if (auto st = check_names(a, tool_args); !st) return fail(st.error(), 2);
+  for (const auto& v : version_args)
+    if (auto st = rtx::resolver::validate_version(v); !st) return fail(st.error(), 2);
+  // Nothing rtx writes is group- or world-writable, whatever umask it inherits (DESIGN.md §2).
+  ::umask(::umask(0) | 022);
   auto ctx = make_context();
   if (!ctx) return fail(ctx.error());
+  if (check_roots)
+    if (auto st = rtx::util::check_roots(ctx->roots); !st) return fail(st.error());
   rtx::util::install_interrupt_handlers();
   if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary, ctx->roots.state);
   int status = action(*ctx);

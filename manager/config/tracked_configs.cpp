@@ -6,6 +6,7 @@
 #include "manager/store/file_lock.hpp"
 #include "manager/util/fs.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/printable.hpp"
 
 namespace rtx::config {
 namespace {
@@ -24,8 +25,10 @@ Status track_configs(const std::string& state_dir, const std::vector<std::string
   std::string file = state_dir + "/tracked-configs";
   std::set<std::string> all = read_list(file);
   bool added = false;
+  // A path with a control character (a folder named "x\ny") would split the
+  // line-based list (DESIGN.md §2): it is not tracked.
   for (const auto& p : paths)
-    if (!p.empty() && p[0] == '/') added = all.insert(p).second || added;
+    if (!p.empty() && p[0] == '/' && !resolver::has_control_chars(p)) added = all.insert(p).second || added;
   if (!added) return ok_status();
   if (auto st = util::make_dirs(state_dir); !st) return st;
   auto lock = store::FileLock::acquire(file + ".lock", store::LockMode::Exclusive);

@@ -45,7 +45,9 @@ Status build_entry(backends::Backend& backend, const backends::InstallRequest& r
       return make_error(backend.describe() + " installed " + req.tool + " " + req.version + " without executables in " +
                         req.install_path + "/" + dir + ": the plugin's install step is broken");
   }
-  if (auto st = write_file_atomic(resolver::meta_path(req.install_path), meta->serialize()); !st) return st;
+  auto meta_text = meta->serialize();
+  if (!meta_text) return Error{meta_text.error()};
+  if (auto st = write_file_atomic(resolver::meta_path(req.install_path), *meta_text); !st) return st;
   if (auto st = backend.smoke_test(req, *meta); !st) return st;
   if (util::interrupted()) return make_error("interrupted");
   return ok_status();

@@ -13,9 +13,25 @@
 #include "manager/util/fs.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/printable.hpp"
 
 namespace rtx::store {
 namespace {
+
+// A command name a shim may carry. Never rtx's own names (a tarball shipping
+// bin/rtx must not take over rtx), never one with a control character (it
+// would split the line-based .index: DESIGN.md §2).
+bool shimmable(std::string_view name) {
+  return !name.empty() && name[0] != '.' && name != "rtx" && name != "rtx-shim" && !resolver::has_control_chars(name);
+}
+
+void say_refused(const std::string& dir, std::string_view name) {
+  std::string line =
+      "rtx: not making a shim for '" + resolver::printable(name, 80) + "' in " + resolver::printable(dir) +
+      (name == "rtx" || name == "rtx-shim" ? ": that name is rtx's own" : ": the name holds a control character") +
+      "; run it by its path if you need it\n";
+  (void)!::write(STDERR_FILENO, line.data(), line.size());
+}
 
 std::vector<std::string> executables_in(const std::string& dir) {
   std::vector<std::string> out;
@@ -23,7 +39,11 @@ std::vector<std::string> executables_in(const std::string& dir) {
   if (!d) return out;
   while (dirent* de = ::readdir(d)) {
     if (de->d_name[0] == '.') continue;
-    if (resolver::is_executable_file(dir + "/" + de->d_name)) out.emplace_back(de->d_name);
+    if (!resolver::is_executable_file(dir + "/" + de->d_name)) continue;
+    if (shimmable(de->d_name))
+      out.emplace_back(de->d_name);
+    else
+      say_refused(dir, de->d_name);
   }
   ::closedir(d);
   return out;

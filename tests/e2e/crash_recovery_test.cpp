@@ -162,7 +162,7 @@ TEST_P(CrashWhileReaping, TheNextCommandFinishesTheReapAndNothingBreaks) {
   // Nothing that resolves breaks: the project gets the new build, and a child
   // still pinned to the half-reaped build drops its pin instead of failing (§5).
   EXPECT_TRUE(prints_version(hello_here(), "1.1.0"));
-  world.set_env("RTX_PIN_HELLO", "1\t" + store_dir(world, "hello") + "/" + old_build);
+  world.set_env("RTX_PIN_HELLO", "hello\t1\t" + store_dir(world, "hello") + "/" + old_build);
   Output pinned = hello_here();
   world.unset_env("RTX_PIN_HELLO");
   EXPECT_TRUE(prints_version(pinned, "1.1.0")) << pinned.status << ": " << pinned.out << pinned.err;

@@ -67,7 +67,7 @@ TEST_F(PinAndLease, ChildrenKeepTheirVersionWhenAnUpgradeLandsMidway) {
                                            " ]; do sleep 0.02; done; hello > " + file("second") + "'",
                                        project);
   ASSERT_TRUE(wait_for_file(file("ready"), 10s));
-  EXPECT_EQ(world.read(file("pin")), "1\t" + build_1_1 + "\n");
+  EXPECT_EQ(world.read(file("pin")), "hello\t1\t" + build_1_1 + "\n");
 
   Output up = world.rtx({"install", "hello@1.2.0"});  // "1" now means 1.2.0 for new invocations
   ASSERT_EQ(up.status, 0) << up.err;
@@ -87,7 +87,7 @@ TEST_F(PinAndLease, APinForAnotherRequestIsIgnored) {
 }
 
 TEST_F(PinAndLease, AStalePinIsDroppedNotFatal) {
-  world.set_env("RTX_PIN_HELLO", "1\t" + world.data() + "/store/hello/1.1.0-gone");
+  world.set_env("RTX_PIN_HELLO", "hello\t1\t" + world.data() + "/store/hello/1.1.0-gone");
   Output o = world.shim("hello", {}, project);
   EXPECT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out.rfind("hello 1.1.0", 0), 0u);

@@ -16,13 +16,40 @@ TEST(BuildMeta, SerializeParseRoundTrip) {
   meta.env = {{"JAVA_HOME", "/data/store/java/21-b1"}, {"OPTS", "-Xmx=1g a=b"}, {"EMPTY", ""}};
   meta.path_prepend = {"/data/store/java/21-b1/jre/bin"};
   meta.aliases = {"lts", "lts-iron"};
-  std::string text = meta.serialize();
+  std::string text = meta.serialize().value();
   BuildMeta back = parse_build_meta(text);
   EXPECT_EQ(back.bin_dirs, meta.bin_dirs);
   EXPECT_EQ(back.env, meta.env);
   EXPECT_EQ(back.path_prepend, meta.path_prepend);
   EXPECT_EQ(back.aliases, meta.aliases);
-  EXPECT_EQ(back.serialize(), text);
+  EXPECT_EQ(back.serialize().value(), text);
+}
+
+// An index.json whose lts name carries "\nenv LD_PRELOAD=…" must not add lines
+// that the shim would obey (issue 8 item 3).
+TEST(BuildMeta, SerializeRefusesControlCharacters) {
+  auto refused = [](BuildMeta m) { return !m.serialize().ok(); };
+  BuildMeta alias;
+  alias.aliases = {"Iron\nenv LD_PRELOAD=/tmp/evil.so\npath /tmp/evil/bin"};
+  EXPECT_TRUE(refused(alias));
+  BuildMeta value;
+  value.env = {{"OK", "a\rb"}};
+  EXPECT_TRUE(refused(value));
+  BuildMeta key;
+  key.env = {{"A\x1b[31m", "x"}};
+  EXPECT_TRUE(refused(key));
+  BuildMeta bin;
+  bin.bin_dirs = {"bin\n"};
+  EXPECT_TRUE(refused(bin));
+  BuildMeta path;
+  path.path_prepend = {"/x\x7f"};
+  EXPECT_TRUE(refused(path));
+  BuildMeta fine;
+  fine.aliases = {"lts-iron"};
+  fine.env = {{"PATHS", "a b=c é"}};
+  EXPECT_TRUE(fine.serialize().ok());
+  std::string message = alias.serialize().error();
+  EXPECT_EQ(message.find('\n'), std::string::npos) << message;
 }
 
 TEST(BuildMeta, ParseIgnoresUnknownAndMalformedLines) {
