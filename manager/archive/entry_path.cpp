@@ -2,6 +2,8 @@
 
 #include <climits>
 
+#include "manager/archive/limits.hpp"
+
 namespace rtx::archive {
 
 Expected<PathParts> split_entry_path(std::string_view name) {
@@ -15,7 +17,12 @@ Expected<PathParts> split_entry_path(std::string_view name) {
     if (slash == std::string_view::npos) slash = name.size();
     std::string_view part = name.substr(start, slash - start);
     if (part == "..") return make_error("climbs out of the destination with '..'");
-    if (!part.empty() && part != ".") parts.emplace_back(part);
+    if (!part.empty() && part != ".") {
+      if (parts.size() == kMaxPathComponents)
+        return make_error("has more than " + std::to_string(kMaxPathComponents) +
+                          " path components (limit of rtx): such a deep tree is not a toolchain");
+      parts.emplace_back(part);
+    }
     start = slash + 1;
   }
   return parts;

@@ -14,8 +14,8 @@ namespace rtx::archive {
 using PathParts = std::vector<std::string>;
 
 // Splits `name` on '/', dropping empty and "." components. The error is a
-// reason completing "entry 'E' …" (absolute, climbing with "..", or longer
-// than PATH_MAX).
+// reason completing "entry 'E' …" (absolute, climbing with "..", longer
+// than PATH_MAX, or deeper than kMaxPathComponents).
 Expected<PathParts> split_entry_path(std::string_view name);
 
 // Drops the first `count` components, as `tar --strip-components`. Empty when

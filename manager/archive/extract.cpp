@@ -14,11 +14,10 @@
 #include "manager/archive/staging_dir.hpp"
 #include "manager/archive/symlink_check.hpp"
 #include "manager/archive/tree_writer.hpp"
+#include "manager/util/modes.hpp"
 
 namespace rtx::archive {
 namespace {
-
-constexpr mode_t kPermissionBits = 0777;
 
 std::optional<timespec> entry_mtime(archive_entry* entry) {
   if (!archive_entry_mtime_is_set(entry)) return std::nullopt;
@@ -64,6 +63,7 @@ class EntryExtractor {
     }
     if (auto finished = tree_.finish(); !finished) return make_error(finished.error());
     stats_.bytes = budget_.written();
+    stats_.dir_opens = tree_.dir_opens();
     return stats_;
   }
 
@@ -85,7 +85,8 @@ class EntryExtractor {
     if (path.empty()) return ok_status();
     ++stats_.entries;
     if (hardlink) return make_hardlink(path, raw, hardlink);
-    mode_t mode = archive_entry_perm(entry) & kPermissionBits;
+    // DESIGN.md §2: no group/world write, no setuid, setgid or sticky.
+    mode_t mode = util::kept_mode(archive_entry_perm(entry));
     switch (type) {
       case AE_IFDIR:
         return tree_.make_dir(path, raw, mode, entry_mtime(entry));

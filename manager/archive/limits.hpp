@@ -3,6 +3,7 @@
 // bytes actually written, so a header that lies about its size gains nothing.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace rtx::archive {
@@ -10,6 +11,10 @@ namespace rtx::archive {
 // The largest toolchains (a full rust with docs, CUDA) stay well below these.
 inline constexpr std::uint64_t kDefaultMaxTotalBytes = std::uint64_t{8} << 30;  // 8 GiB
 inline constexpr std::uint64_t kDefaultMaxEntries = 1'000'000;
+// Components of one entry's name (or a hardlink's target). Real toolchains
+// nest a few dozen deep; without a bound a PATH_MAX name is 2,048 nested
+// directories, and the per-entry work of the tree writer grows with depth.
+inline constexpr std::size_t kMaxPathComponents = 256;
 
 // Counts one extraction against its limits. Each call says whether the limit
 // still holds after it; the caller turns a `false` into a refusal.

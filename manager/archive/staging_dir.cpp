@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "manager/util/fs.hpp"
+#include "manager/util/modes.hpp"
 
 namespace rtx::archive {
 namespace {
@@ -54,7 +55,7 @@ Expected<StagingDir> StagingDir::create(const Context& ctx) {
       return make_error("cannot extract " + ctx.archive + " into " + dest +
                         ": it exists and is not an empty directory: remove it or choose another destination");
     replace = true;
-    mode = st.st_mode & 07777;
+    mode = util::kept_mode(st.st_mode);  // even an empty 0777 prefix ends up 0755
   } else if (errno != ENOENT) {
     return make_error("cannot extract " + ctx.archive + " into " + dest + ": " + util::errno_text() +
                       ": check the permissions of its folder");

@@ -37,8 +37,8 @@ class StagingDir {
   int fd() const { return fd_.get(); }
   const std::string& path() const { return path_; }
 
-  // Gives the tree the destination's mode (the existing directory's, or 0755)
-  // and renames it over the destination.
+  // Gives the tree the destination's mode (the existing directory's without
+  // group/world write and 07000 bits, or 0755) and renames it over the destination.
   Status commit();
   // Removes the tree; the error says what could not be removed.
   Status discard();

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "manager/util/modes.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/file_io.hpp"
 
@@ -126,6 +127,11 @@ Status AsdfPlugin::install(const InstallRequest& req) {
       return make_error("plugin " + name_ + ": bin/" + step + " for " + req.version + " " +
                         r.describe(timeouts_.install) + " (" + dir_ + "): see its output above");
   }
+  // A plugin builds with the user's umask and its own chmods (DESIGN.md §2):
+  // what it leaves group/world-writable or setuid is masked before the build
+  // is verified, and so before anyone can resolve it.
+  if (auto masked = util::mask_tree_modes(req.install_path); !masked)
+    return make_error("plugin " + name_ + ": " + req.version + " installed, but " + masked.error());
   return ok_status();
 }
 

@@ -25,9 +25,21 @@ TEST(EntryPath, RefusesAbsoluteAndDotDot) {
 
 TEST(EntryPath, RefusesNamesPastPathMax) {
   std::string deep;
-  while (deep.size() < 4096) deep += "a/";
+  while (deep.size() < 4096) deep += "abcdefghijklmno/";  // 16 bytes a component: within the depth limit
   EXPECT_FALSE(split_entry_path(deep).ok());
   EXPECT_TRUE(split_entry_path(deep.substr(0, 4000)).ok());
+}
+
+TEST(EntryPath, RefusesMoreThan256Components) {
+  std::string name = "a";
+  for (int i = 1; i < 256; ++i) name += "/a";
+  auto at_limit = split_entry_path(name);
+  ASSERT_TRUE(at_limit.ok()) << at_limit.error();
+  EXPECT_EQ(at_limit->size(), 256u);
+  EXPECT_TRUE(split_entry_path("./" + name + "//./").ok()) << "empty and '.' components do not count";
+  auto past = split_entry_path(name + "/a");
+  ASSERT_FALSE(past.ok());
+  EXPECT_EQ(past.error(), "has more than 256 path components (limit of rtx): such a deep tree is not a toolchain");
 }
 
 TEST(EntryPath, StripComponentsLikeTar) {
