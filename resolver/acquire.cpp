@@ -108,11 +108,9 @@ bool try_pin(const StoreLayout& layout, const Request& request, Acquired& out) {
   const char* value = std::getenv(pin_env_var(request.tool).c_str());
   if (!value) return false;
   auto pin = decode_pin(value);
-  if (!pin) {
-    out.warning = "rtx: ignoring " + pin_env_var(request.tool) + ": it is not a pin rtx wrote; resolving " +
-                  request.joined() + " anew";
-    return false;
-  }
+  // Not a pin at all (an older rtx's format in a long-running job): silently
+  // not ours, like a pin of another tool or request.
+  if (!pin) return false;
   // Another tool sharing the variable, or another request: not ours, silently.
   if (pin->tool != request.tool || pin->request != request.joined()) return false;
   if (std::string why = pin_mismatch(layout, request, *pin); !why.empty()) {

@@ -104,11 +104,11 @@ TEST_F(Trust, AValidPinIsStillHonoured) {
 
 TEST_F(Trust, ToolsSharingAPinVariableDoNotTakeEachOthersPin) {
   auto plugin = [&](const std::string& name, const std::string& cmd) {
-    std::string dir = world.write_plugin(
-        name, {{"list-all", "echo 1.0.0 2.0.0"},
-               {"install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; printf '#!/bin/sh\\necho " + name +
-                               " %s\\n' \"$ASDF_INSTALL_VERSION\" > \"$ASDF_INSTALL_PATH/bin/" + cmd +
-                               "\"; chmod +x \"$ASDF_INSTALL_PATH/bin/" + cmd + "\""}});
+    std::string dir =
+        world.write_plugin(name, {{"list-all", "echo 1.0.0 2.0.0"},
+                                  {"install", "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; printf '#!/bin/sh\\necho " + name +
+                                                  " %s\\n' \"$ASDF_INSTALL_VERSION\" > \"$ASDF_INSTALL_PATH/bin/" +
+                                                  cmd + "\"; chmod +x \"$ASDF_INSTALL_PATH/bin/" + cmd + "\""}});
     ASSERT_EQ(world.rtx({"plugins", "link", name, dir}).status, 0);
     ASSERT_EQ(world.rtx({"install", name + "@1.0.0", name + "@2.0.0"}).status, 0);
   };
@@ -133,9 +133,10 @@ class Shadowing : public Trust {
  protected:
   void SetUp() override {
     Trust::SetUp();
-    std::string body = "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; for c in shadow ls rtx rtx-shim; do printf "
-                       "'#!/bin/sh\\necho shadow-$c\\n' > \"$ASDF_INSTALL_PATH/bin/$c\"; chmod +x "
-                       "\"$ASDF_INSTALL_PATH/bin/$c\"; done";
+    std::string body =
+        "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; for c in shadow ls rtx rtx-shim; do printf "
+        "'#!/bin/sh\\necho shadow-%s\\n' \"$c\" > \"$ASDF_INSTALL_PATH/bin/$c\"; chmod +x "
+        "\"$ASDF_INSTALL_PATH/bin/$c\"; done";
     std::string dir = world.write_plugin("shadow", {{"list-all", "echo 1.0.0"}, {"install", body}});
     ASSERT_EQ(world.rtx({"plugins", "link", "shadow", dir}).status, 0);
     install = world.rtx({"install", "shadow@1.0.0"});
@@ -176,9 +177,10 @@ TEST_F(Shadowing, AConfiguredButMissingVersionIsStill127) {
 // --- 3. Names that would add lines ---------------------------------------------
 
 TEST_F(Trust, ACommandNameWithALineBreakGetsNoShimAndCannotSplitTheIndex) {
-  std::string body = "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; for c in odd $'evil\\n\\e[31mname'; do printf "
-                     "'#!/bin/sh\\necho odd\\n' > \"$ASDF_INSTALL_PATH/bin/$c\"; chmod +x \"$ASDF_INSTALL_PATH/bin/$c\"; "
-                     "done";
+  std::string body =
+      "mkdir -p \"$ASDF_INSTALL_PATH/bin\"; for c in odd $'evil\\n\\e[31mname'; do printf "
+      "'#!/bin/sh\\necho odd\\n' > \"$ASDF_INSTALL_PATH/bin/$c\"; chmod +x \"$ASDF_INSTALL_PATH/bin/$c\"; "
+      "done";
   std::string dir = world.write_plugin("odd", {{"list-all", "echo 1.0.0"}, {"install", body}});
   ASSERT_EQ(world.rtx({"plugins", "link", "odd", dir}).status, 0);
   Output o = world.rtx({"install", "odd@1.0.0"});
@@ -272,9 +274,9 @@ TEST_F(Trust, AStoreOwnedByAnotherUserIsRefused) {
 }
 
 TEST_F(Trust, ADataDirThatIsASymlinkLoopIsAnError) {
-  std::string loop = world.root() + "/loop";
+  std::string loop = world.data();
+  fs::remove_all(loop);
   fs::create_symlink(loop, loop);
-  world.set_env("RTX_DATA_DIR", loop);
   Output o = world.rtx({"ls"});
   EXPECT_NE(o.status, 0);
   EXPECT_NE(o.err.find(loop), std::string::npos) << o.err;
@@ -301,7 +303,7 @@ TEST_F(Trust, BadToolNamesAndVersionsAreRefusedBeforeTouchingFiles) {
   EXPECT_NE(slash.err.find("not allowed"), std::string::npos) << slash.err;
   Output to = world.rtx({"rollback", "hello", "--to", "../x"});
   EXPECT_NE(to.status, 0);
-  EXPECT_NE(to.err.find("'..'"), std::string::npos) << to.err;
+  EXPECT_NE(to.err.find("'../x'"), std::string::npos) << to.err;
   EXPECT_NE(world.rtx({"uninstall", "../hello@1.1.0"}).status, 0);
   expect_hello(world.shim("hello", {}, project), "1.1.0");
 }

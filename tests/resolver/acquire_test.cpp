@@ -44,7 +44,7 @@ class AcquireTest : public ::testing::Test {
     return store_.layout().entry_path("node", version + "-" + build);
   }
   void set_pin(const std::string& request, const std::string& entry_path) {
-    pin_.emplace(pin_env_var("node"), encode_pin(Pin{request, entry_path}));
+    pin_.emplace(pin_env_var("node"), encode_pin(Pin{"node", request, entry_path}));
   }
 
   test::FakeStore store_;
@@ -342,7 +342,7 @@ TEST_F(AcquireTest, PinThatCannotServeIsDroppedWithAWarning) {
       reaper = test::open_lease(pinned);
       ASSERT_EQ(::flock(reaper.get(), LOCK_EX | LOCK_NB), 0);
     }
-    test::ScopedEnv pin(pin_env_var("node"), encode_pin(Pin{"1", pinned}));
+    test::ScopedEnv pin(pin_env_var("node"), encode_pin(Pin{"node", "1", pinned}));
 
     Acquired a;
     ASSERT_TRUE(acquire_build(store.layout(), request("node", {"1"}), a));
@@ -371,7 +371,7 @@ TEST_F(AcquireTest, PinForADifferentRequestIsIgnored) {
 TEST_F(AcquireTest, PinForAnotherToolIsIgnored) {
   std::string best = store_.install("node", "1.3.0", "b2");
   std::string other = store_.install("nodejs", "1.2.10", "b1");
-  test::ScopedEnv pin(pin_env_var("nodejs"), encode_pin(Pin{"1", other}));
+  test::ScopedEnv pin(pin_env_var("nodejs"), encode_pin(Pin{"nodejs", "1", other}));
   Acquired a;
   ASSERT_TRUE(acquire_build(store_.layout(), request("node", {"1"}), a));
   EXPECT_FALSE(a.from_pin);

@@ -25,8 +25,8 @@ TEST(Pin, EncodeDecodeRoundTrip) {
 }
 
 TEST(Pin, DecodeRefusesMalformedValues) {
-  for (const char* bad : {"", "20", "20\t", "20\t/abs/path", "node\t20\trelative/path", "node 20 /abs/path", "\t\t",
-                          "\t20\t/abs"})
+  for (const char* bad :
+       {"", "20", "20\t", "20\t/abs/path", "node\t20\trelative/path", "node 20 /abs/path", "\t\t", "\t20\t/abs"})
     EXPECT_FALSE(decode_pin(bad).has_value()) << "accepted '" << bad << "'";
 }
 

@@ -9,7 +9,10 @@ namespace {
 TEST(Printable, ControlCharactersAreEscaped) {
   EXPECT_EQ(printable("1\x1b]0;HACKED\x07"), "1\\e]0;HACKED\\x07");
   EXPECT_EQ(printable("a\nb\tc\rd\x7f"), "a\\nb\\tc\\rd\\x7f");
-  EXPECT_EQ(printable("\xc2\x9b" "31m"), "\\x9b31m") << "C1 CSI as UTF-8";
+  EXPECT_EQ(printable("\xc2\x9b"
+                      "31m"),
+            "\\x9b31m")
+      << "C1 CSI as UTF-8";
   EXPECT_EQ(printable("héllo ✓"), "héllo ✓");
 }
 
