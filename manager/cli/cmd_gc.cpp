@@ -6,6 +6,7 @@
 #include "manager/cli/commands.hpp"
 #include "manager/config/settings.hpp"
 #include "manager/store/garbage.hpp"
+#include "manager/store/proc_scan.hpp"
 
 namespace rtx::cli {
 
@@ -28,7 +29,7 @@ int cmd_gc(Context& ctx, bool dry_run, bool wait) {
         break;
       case store::GcStatus::Busy:
         fmt::print("pending {}: in use by {}; a waiter removes it within a second of their exit\n", what,
-                   store::describe_uses(item.users));
+                   store::describe_holders(item.users, ctx.layout.entry_path(item.tool, item.entry)));
         break;
       case store::GcStatus::Failed:
         status = fail(item.error);

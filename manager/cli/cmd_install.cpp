@@ -1,11 +1,7 @@
 // rtx install, rtx uninstall.
 #include "manager/cli/commands.hpp"
-#include "manager/store/entries.hpp"
-#include "manager/store/file_lock.hpp"
 #include "manager/store/garbage.hpp"
-#include "manager/store/pointers.hpp"
-#include "manager/store/reaper.hpp"
-#include "manager/store/reshim.hpp"
+#include "manager/store/uninstall.hpp"
 #include "manager/util/process_runner.hpp"
 
 namespace rtx::cli {
@@ -56,29 +52,19 @@ int cmd_uninstall(Context& ctx, const std::string& tool_version) {
   const std::string& tool = ts->tool;
   const std::string& version = *ts->spec;
 
-  std::string entry;
-  {
-    auto lock = store::FileLock::acquire(ctx.layout.tool_lock(tool), store::LockMode::Exclusive);
-    if (!lock) return fail(lock.error());
-    entry = resolver::pointer_entry(ctx.layout, tool, version);
-    if (entry.empty())
-      return fail(tool + " " + version + " is not installed (" + ctx.layout.pointer_path(tool, version) +
-                  "): see 'rtx ls " + tool + "'");
-    if (auto st = store::set_state(ctx.layout.entry_path(tool, entry), resolver::EntryState::Retired); !st)
-      return fail(st.error());
-    store::remove_pointer(ctx.layout, tool, version);
-    store::refresh_fuzzy_links(ctx.layout, tool);
-    store::reshim(ctx.layout, ctx.shim_binary);
-  }
-  auto reaped = store::reap_build(ctx.layout, tool, entry);
+  auto done = store::uninstall(ctx.layout, ctx.shim_binary, tool, version);
+  if (!done) return fail(done.error());
+  for (const auto& w : done->warnings) note("warning: " + w);
+  const store::ReapResult& reaped = done->reap;
   switch (reaped.outcome) {
     case store::ReapOutcome::Reaped:
       note("uninstalled " + tool + " " + version);
       return kExitOk;
     case store::ReapOutcome::Busy:
-      store::spawn_reap_waiter(ctx.rtx_binary, tool, entry);
+      store::spawn_reap_waiter(ctx.rtx_binary, tool, done->entry);
       note("uninstalled " + tool + " " + version + "; its files stay while processes use them: " +
-           store::describe_uses(reaped.users) + "; they go within a second of the last one's exit");
+           store::describe_holders(reaped.users, ctx.layout.entry_path(tool, done->entry)) +
+           "; they go within a second of the last one's exit");
       return kExitOk;
     case store::ReapOutcome::NotRetired:
       note("uninstalled " + tool + " " + version + "; the build was taken back meanwhile");
@@ -86,7 +72,8 @@ int cmd_uninstall(Context& ctx, const std::string& tool_version) {
     case store::ReapOutcome::Failed:
       break;
   }
-  return fail(reaped.error);
+  return fail("uninstalled " + tool + " " + version + ", but removing its files failed: " + reaped.error +
+              "; 'rtx gc' tries again");
 }
 
 }  // namespace rtx::cli

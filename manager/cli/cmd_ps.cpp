@@ -18,6 +18,7 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/lease_scan.hpp"
+#include "manager/store/proc_scan.hpp"
 #include "manager/util/json.hpp"
 #include "resolver/config_file.hpp"
 #include "resolver/version.hpp"
@@ -145,6 +146,8 @@ std::string table(const std::vector<Row>& rows, const Builds& builds) {
     for (const auto& r : rows)
       if (r.build == &b)
         holders += (holders.empty() ? "" : ", ") + std::to_string(r.holding.pid) + " (" + r.holding.how + ")";
+    // A lease locked by no process the scan could see: another user's.
+    if (holders.empty() && store::lease_locked(b.path)) holders = store::unseen_holder(b.path);
     pending += fmt::format("  {} {}  {}\n", key.first, key.second,
                            holders.empty() ? "held by no process: the next 'rtx gc' removes it" : "held by " + holders);
   }

@@ -1,6 +1,8 @@
 // rtx upgrade: for each fuzzy request in scope, the newest matching remote
-// version side by side (DESIGN.md §7); the superseded build is retired in the
-// same commit unless a tracked config still resolves to it.
+// version side by side (DESIGN.md §7). The store decides at commit, under the
+// tool lock, what the new build supersedes and whether a tracked config keeps
+// that one READY (store::install_version with an UpgradePlan); this command
+// chooses the version and prints what the commit reports actually happened.
 #include <fmt/core.h>
 
 #include "manager/backends/plugins.hpp"
@@ -10,71 +12,13 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/install_transaction.hpp"
-#include "manager/store/succession_log.hpp"
-#include "manager/util/fs.hpp"
+#include "manager/store/proc_scan.hpp"
+#include "manager/store/rollback.hpp"
 #include "manager/util/process_runner.hpp"
-#include "resolver/build_meta.hpp"
-#include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
 namespace {
-
-// Does `spec` select `version`, by its number or by an alias its build carries
-// ("lts" for node)?
-bool selects(const resolver::VersionSpec& spec, const std::string& version, const std::vector<std::string>& aliases) {
-  if (resolver::spec_matches(spec, version)) return true;
-  return spec.kind == resolver::SpecKind::Version &&
-         std::find(aliases.begin(), aliases.end(), spec.text) != aliases.end();
-}
-
-// Will any tracked config (or one this command read) still resolve `tool` to
-// `old` once `fresh` (the new build's entry) is installed? Decided before the
-// commit's pointer flip, so a crash cannot split the decision from the flip.
-bool still_needed(const Context& ctx, const std::string& tool, const std::string& old, const std::string& fresh) {
-  auto paths = config::tracked_configs(ctx.roots.state);
-  paths.insert(paths.end(), ctx.configs_read->begin(), ctx.configs_read->end());
-  const std::string old_version = store::version_of_entry(old);
-  const std::string new_version = store::version_of_entry(fresh);
-  const auto old_aliases = resolver::load_build_meta(ctx.layout.entry_path(tool, old)).aliases;
-  const auto new_aliases = resolver::load_build_meta(ctx.layout.entry_path(tool, fresh)).aliases;
-  for (const auto& path : paths) {
-    std::string text;
-    if (resolver::read_file(path, text) != 0) continue;
-    auto file = resolver::parse_config(path, text, resolver::format_of(path));
-    if (!file) continue;
-    const resolver::ToolEntry* e = file->find(tool);
-    if (!e) continue;
-    resolver::Request req{tool, {}, path, e->line};
-    for (const auto& s : e->specs)
-      if (auto spec = resolver::parse_spec(s)) req.specs.push_back(*spec);
-    // Called under the tool lock: resolve without locks (no shared tool lock here).
-    std::string now;
-    for (const auto& c : resolver::list_candidates(ctx.layout, req)) {
-      if (c.entry.empty()) break;  // system
-      if (resolver::read_state(ctx.layout.entry_path(tool, c.entry)) != resolver::EntryState::Ready) continue;
-      now = c.entry;
-      break;
-    }
-    if (now != old) continue;  // resolves elsewhere today; a new version cannot make it `old`
-    // It resolves to `old` today: the new version takes over only where a spec
-    // up to the one selecting `old` also selects it, and ranks higher.
-    bool taken_over = false;
-    for (const auto& spec : req.specs) {
-      bool new_matches = selects(spec, new_version, new_aliases);
-      if (selects(spec, old_version, old_aliases)) {
-        taken_over = new_matches && resolver::compare_versions(new_version, old_version) > 0;
-        break;
-      }
-      if (new_matches) {
-        taken_over = true;
-        break;
-      }
-    }
-    if (!taken_over) return true;
-  }
-  return false;
-}
 
 // The remote version `spec` would upgrade to, held-back versions excluded.
 Expected<std::string> upgrade_target(backends::Backend& backend, const resolver::VersionSpec& spec,
@@ -95,6 +39,31 @@ Expected<std::string> upgrade_target(backends::Backend& backend, const resolver:
   }
   if (ranked.empty()) return std::string();
   return allowed[ranked.front()];
+}
+
+std::string version_of(const std::string& entry) { return store::version_of_entry(entry); }
+
+// One line: what the commit did, as it found the store under the tool lock.
+std::string upgrade_report(const std::string& what, const std::string& target, const store::InstallOutcome& o) {
+  switch (o.committed) {
+    case store::Committed::AlreadyInstalled:
+      return what + ": " + target + " was installed meanwhile by another rtx; nothing to do";
+    case store::Committed::Overtaken:
+      return what + " was upgraded to " + version_of(o.current) + " meanwhile by another rtx; the " + target +
+             " build is discarded";
+    case store::Committed::HeldBack:
+      return "not upgrading " + what + " to " + target + ": a rollback ran meanwhile" +
+             (o.current.empty() ? std::string() : " (it resolves to " + version_of(o.current) + ")") + "; " + target +
+             " is held back from 'rtx upgrade' (use --force to take it)";
+    case store::Committed::Installed:
+      break;
+  }
+  std::string line = "upgraded " + what + " to " + target;
+  if (!o.kept_entry.empty())
+    line += " (" + version_of(o.kept_entry) + " stays READY: " + o.kept_for + " still resolves to it)";
+  else if (!o.retired_entry.empty() && version_of(o.retired_entry) != target)
+    line += "; " + version_of(o.retired_entry) + " is retired";
+  return line;
 }
 
 }  // namespace
@@ -121,10 +90,17 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
 
   int status = kExitOk;
   std::vector<std::string> touched;
+  auto configs = [&ctx] {
+    auto paths = config::tracked_configs(ctx.roots.state);
+    paths.insert(paths.end(), ctx.configs_read->begin(), ctx.configs_read->end());
+    return paths;
+  };
   for (const auto& req : requests) {
-    store::SuccessionLog log(ctx.roots.state, req.tool);
-    if (force && !dry_run) log.clear_held_back();
-    std::vector<std::string> held = force ? std::vector<std::string>{} : log.held_back();
+    if (force && !dry_run)
+      if (auto st = store::release_held_back(ctx.layout, ctx.roots.state, req.tool); !st) {
+        status = fail(st.error());
+        continue;
+      }
     for (const auto& spec : req.specs) {
       if (spec.kind == resolver::SpecKind::System) continue;
       auto backend = backends::backend_for(ctx.backend_env(), req.tool);
@@ -132,18 +108,20 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
         status = fail(backend.error());
         break;
       }
-      auto target = upgrade_target(**backend, spec, held);
+      store::UpgradePlan plan =
+          store::plan_upgrade(ctx.layout, ctx.roots.state, resolver::Request{req.tool, {spec}, req.source, req.line});
+      plan.configs = configs;
+      auto target = upgrade_target(**backend, spec, force ? std::vector<std::string>{} : plan.held);
       if (!target) {
         status = fail(target.error());
         continue;
       }
       if (target->empty() || (spec.kind == resolver::SpecKind::Version && *target == spec.text)) continue;  // exact
-      auto current = installed_match(ctx, resolver::Request{req.tool, {spec}, req.source, req.line});
-      if (current && resolver::compare_versions(current->version, *target) >= 0) {
-        note(req.tool + " " + spec.text + " is up to date (" + current->version + ")");
+      const std::string from = plan.from.empty() ? std::string("nothing") : store::version_of_entry(plan.from);
+      if (!plan.from.empty() && resolver::compare_versions(from, *target) >= 0) {
+        note(req.tool + " " + spec.text + " is up to date (" + from + ")");
         continue;
       }
-      std::string from = current ? current->version : std::string("nothing");
       if (dry_run) {
         fmt::print("would upgrade {} {}: {} -> {}\n", req.tool, spec.text, from, *target);
         continue;
@@ -153,19 +131,14 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
       opts.shim_binary = ctx.shim_binary;
       opts.download_root = ctx.roots.cache + "/plugin-downloads";
       opts.state_dir = ctx.roots.state;
-      opts.supersedes = current ? current->entry : std::string();
-      std::string tool = req.tool;
-      opts.still_needed = [&ctx, tool](const std::string& old, const std::string& fresh) {
-        return still_needed(ctx, tool, old, fresh);
-      };
+      opts.upgrade = &plan;
       auto outcome = store::install_version(ctx.layout, **backend, req.tool, *target, opts);
       if (!outcome) {
         status = fail(outcome.error());
         continue;
       }
-      bool kept_old = current && outcome->retired_entry.empty();
-      note("upgraded " + req.tool + " " + spec.text + " to " + *target +
-           (kept_old ? " (" + current->version + " stays READY: a tracked config still resolves to it)" : ""));
+      for (const auto& w : outcome->warnings) note("warning: " + w);
+      note(upgrade_report(req.tool + " " + spec.text, *target, *outcome));
       touched.push_back(req.tool);
       if (util::interrupted()) return fail("interrupted", 130);
     }
@@ -179,8 +152,11 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
       if (item.status == store::GcStatus::Reaped)
         note("removed " + item.tool + " " + item.entry);
       else if (item.status == store::GcStatus::Busy)
-        note("kept " + item.tool + " " + item.entry + " while in use by " + store::describe_uses(item.users) +
+        note("kept " + item.tool + " " + item.entry + " while in use by " +
+             store::describe_holders(item.users, ctx.layout.entry_path(item.tool, item.entry)) +
              "; it goes within a second of their exit");
+      else if (item.status == store::GcStatus::Failed)
+        note("warning: " + item.error);
   }
   return status;
 }

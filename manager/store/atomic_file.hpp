@@ -14,6 +14,6 @@ namespace rtx::store {
 Status write_file_atomic(const std::string& path, std::string_view content, int mode = 0644);
 
 // Points `link` at `target` atomically (a new symlink renamed over the old).
-Status replace_symlink(const std::string& link, const std::string& target);
+[[nodiscard]] Status replace_symlink(const std::string& link, const std::string& target);
 
 }  // namespace rtx::store

@@ -22,12 +22,13 @@ struct Entry {
 
 // A new entry in state BUILDING: state file first, then lease, then the prefix
 // folder, so a crash at any point leaves something recovery recognises.
-Expected<Entry> create_building_entry(const StoreLayout& layout, const std::string& tool, const std::string& version);
+[[nodiscard]] Expected<Entry> create_building_entry(const StoreLayout& layout, const std::string& tool,
+                                                    const std::string& version);
 
-Status set_state(const std::string& entry_path, EntryState state);
+[[nodiscard]] Status set_state(const std::string& entry_path, EntryState state);
 
 // Deletes the tree, then the lease file, then the state file (DESIGN.md §7 step 5).
-Status remove_entry(const std::string& entry_path);
+[[nodiscard]] Status remove_entry(const std::string& entry_path);
 
 // Every entry of a tool (any state, including prefixes whose state file is gone).
 std::vector<Entry> list_entries(const StoreLayout& layout, const std::string& tool);

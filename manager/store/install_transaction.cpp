@@ -1,6 +1,9 @@
 #include "manager/store/install_transaction.hpp"
 
 #include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <filesystem>
 #include <thread>
 
@@ -9,7 +12,9 @@
 #include "manager/store/file_lock.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/store/reshim.hpp"
+#include "manager/store/retire.hpp"
 #include "manager/store/succession_log.hpp"
+#include "manager/store/upgrade_policy.hpp"
 #include "manager/util/fault_point.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/process_runner.hpp"
@@ -33,22 +38,26 @@ bool has_executable(const std::string& dir) {
   return false;
 }
 
-// Backend work on a BUILDING entry: install, describe, verify, smoke.
-Status build_entry(backends::Backend& backend, const backends::InstallRequest& req) {
-  if (auto st = backend.install(req); !st) return st;
+bool contains(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// Builder work on a BUILDING entry: install, describe, verify, smoke.
+Status build_entry(Builder& builder, const BuildRequest& req) {
+  if (auto st = builder.install(req); !st) return st;
   util::fault_point("install-after-build");
   if (util::interrupted()) return make_error("interrupted");
-  auto meta = backend.describe_build(req);
+  auto meta = builder.describe_build(req);
   if (!meta) return Error{meta.error()};
   for (const auto& dir : meta->bin_dirs) {
     if (!has_executable(req.install_path + "/" + dir))
-      return make_error(backend.describe() + " installed " + req.tool + " " + req.version + " without executables in " +
+      return make_error(builder.describe() + " installed " + req.tool + " " + req.version + " without executables in " +
                         req.install_path + "/" + dir + ": the plugin's install step is broken");
   }
   auto meta_text = meta->serialize();
   if (!meta_text) return Error{meta_text.error()};
   if (auto st = write_file_atomic(resolver::meta_path(req.install_path), *meta_text); !st) return st;
-  if (auto st = backend.smoke_test(req, *meta); !st) return st;
+  if (auto st = builder.smoke_test(req, *meta); !st) return st;
   if (util::interrupted()) return make_error("interrupted");
   return ok_status();
 }
@@ -57,62 +66,146 @@ std::string journal_path(const resolver::StoreLayout& layout, const std::string&
   return layout.store_dir(tool) + "/.commit";
 }
 
-// Retires `old` after `entry` took over: its pointer goes first (installs/
-// names READY builds only), then its state; the succession is logged.
-void retire_superseded(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry,
-                       const std::string& old, const std::string& state_dir) {
-  if (old.empty() || old == entry) return;
-  std::string old_path = layout.entry_path(tool, old);
-  if (resolver::read_state(old_path) != EntryState::Ready) return;
-  std::string old_version = version_of_entry(old);
-  if (old_version != version_of_entry(entry) && resolver::pointer_entry(layout, tool, old_version) == old)
-    remove_pointer(layout, tool, old_version);
-  refresh_fuzzy_links(layout, tool);
-  set_state(old_path, EntryState::Retired);
-  if (!state_dir.empty()) SuccessionLog(state_dir, tool).append(Succession{old, entry});
+Status remove_journal(const resolver::StoreLayout& layout, const std::string& tool) {
+  if (::unlink(journal_path(layout, tool).c_str()) != 0 && errno != ENOENT)
+    return make_error("cannot remove " + journal_path(layout, tool) + ": " + util::errno_text());
+  return ok_status();
 }
 
-// DESIGN.md §6 step 5, in this order, under the tool lock.
-Expected<std::string> commit(const resolver::StoreLayout& layout, const Entry& e, const InstallOptions& options) {
+// What the commit does, decided under the tool lock from what is there now.
+struct Decision {
+  Committed kind = Committed::Installed;
+  std::string retire;   // the build this commit retires
+  std::string current;  // Overtaken/HeldBack: what the request resolves to
+  std::string kept, kept_for;
+  std::vector<std::string> warnings;
+};
+
+Decision decide(const resolver::StoreLayout& layout, const Entry& e, const InstallOptions& options) {
+  Decision d;
+  // A reinstall: the previous build of the same version.
+  std::string previous = resolver::pointer_entry(layout, e.tool, e.version);
+  if (!previous.empty() && previous != e.name) d.retire = previous;
+  const UpgradePlan* plan = options.upgrade;
+  if (!plan) return d;
+
+  // An upgrade supersedes what its request resolves to now, not what it did
+  // when the upgrade was planned.
+  const std::string now = resolved_entry(layout, plan->request);
+  if (!options.state_dir.empty()) {
+    SuccessionLog log(options.state_dir, e.tool);
+    // A rollback since the plan is the user's later word: it wins if it held
+    // this version back or took the request back to another build.
+    if (contains(log.held_back(), e.version) || (log.rollbacks() != plan->rollbacks && now != plan->from)) {
+      d.kind = Committed::HeldBack;
+      d.current = now;
+      return d;
+    }
+  }
+  // An overlapping upgrade got as far or further: serially, this one would
+  // have found the request up to date.
+  if (!now.empty() && resolver::compare_versions(version_of_entry(now), e.version) >= 0) {
+    d.kind = Committed::Overtaken;
+    d.current = now;
+    return d;
+  }
+  if (!d.retire.empty() || now.empty() || now == e.name) return d;
+  StillNeeded need =
+      still_needed(layout, e.tool, now, e.name, plan->configs ? plan->configs() : std::vector<std::string>{});
+  d.warnings = std::move(need.warnings);
+  if (need.config.empty()) {
+    d.retire = now;
+  } else {
+    d.kept = now;
+    d.kept_for = need.config;
+  }
+  return d;
+}
+
+// DESIGN.md §6 step 5, in this order, under the tool lock: the new build READY,
+// the pointer and fuzzy links, the superseded build RETIRED, shims/.index.
+// An error before the pointer flip: nothing happened (the caller discards the
+// build). After it the install stands; what is left to do stays in the journal,
+// which the next command's recovery finishes, and is reported as a warning.
+Expected<InstallOutcome> commit(const resolver::StoreLayout& layout, const Entry& e, const InstallOptions& options) {
   auto tool_lock = FileLock::acquire(layout.tool_lock(e.tool), LockMode::Exclusive);
   if (!tool_lock) return Error{tool_lock.error()};
-  // What this commit will retire: the previous build of the same version, or
-  // the superseded one unless a tracked config will still resolve to it.
-  std::string previous = resolver::pointer_entry(layout, e.tool, e.version);
-  std::string retire;
-  if (!previous.empty() && previous != e.name) {
-    retire = previous;
-  } else if (!options.supersedes.empty() && options.supersedes != e.name &&
-             !(options.still_needed && options.still_needed(options.supersedes, e.name))) {
-    retire = options.supersedes;
+  Decision d = decide(layout, e, options);
+  InstallOutcome out;
+  out.entry_path = e.path;
+  out.committed = d.kind;
+  out.current = d.current;
+  out.kept_entry = d.kept;
+  out.kept_for = d.kept_for;
+  out.warnings = std::move(d.warnings);
+  if (d.kind == Committed::Overtaken) return out;
+  if (d.kind == Committed::HeldBack) {
+    if (auto st = SuccessionLog(options.state_dir, e.tool).hold_back(e.version); !st) return Error{st.error()};
+    return out;
   }
-  if (auto st = write_file_atomic(journal_path(layout, e.tool), e.name + " " + (retire.empty() ? "-" : retire) + "\n");
+
+  if (auto st =
+          write_file_atomic(journal_path(layout, e.tool), e.name + " " + (d.retire.empty() ? "-" : d.retire) + "\n");
       !st)
     return Error{st.error()};
   util::fault_point("commit-before-ready");
-  if (auto st = set_state(e.path, EntryState::Ready); !st) return Error{st.error()};
+  Status flipped = set_state(e.path, EntryState::Ready);
   util::fault_point("commit-after-ready");
-  if (auto st = set_pointer(layout, e.tool, e.version, e.name); !st) return Error{st.error()};
-  util::fault_point("commit-after-flip");
-  refresh_fuzzy_links(layout, e.tool);
-  bool retiring = !retire.empty() && resolver::read_state(layout.entry_path(e.tool, retire)) == EntryState::Ready;
-  retire_superseded(layout, e.tool, e.name, retire, options.state_dir);
-  util::fault_point("commit-after-retire");
-  ::unlink(journal_path(layout, e.tool).c_str());
-  if (auto st = reshim(layout, options.shim_binary); !st) {
-    // The pointer has moved: the install stands; `rtx reshim` repairs the shims.
-    std::string line = "rtx: warning: " + st.error() + ": run 'rtx reshim'\n";
-    (void)!::write(STDERR_FILENO, line.data(), line.size());
+  if (flipped) flipped = set_pointer(layout, e.tool, e.version, e.name);
+  if (!flipped) {
+    (void)remove_journal(layout, e.tool);  // best effort: a journal whose flip never happened is dropped by recovery
+    return Error{flipped.error()};
   }
-  return retiring ? retire : std::string();
+  util::fault_point("commit-after-flip");
+  bool finished = true;
+  auto later = [&](const std::string& what, const std::string& error) {
+    out.warnings.push_back(what + ": " + error + "; the next rtx command finishes it (or run 'rtx doctor')");
+    finished = false;
+  };
+  if (auto st = refresh_fuzzy_links(layout, e.tool); !st) later("updating the links of " + e.tool, st.error());
+  if (!d.retire.empty()) {
+    auto retired = retire_build(layout, e.tool, d.retire, e.name, options.state_dir);
+    if (!retired)
+      later("retiring " + e.tool + " " + d.retire, retired.error());
+    else if (*retired)
+      out.retired_entry = d.retire;
+  }
+  util::fault_point("commit-after-retire");
+  if (finished)
+    if (auto st = remove_journal(layout, e.tool); !st) out.warnings.push_back(st.error());
+  if (auto st = reshim(layout, options.shim_binary); !st)
+    // The pointer has moved: the install stands; `rtx reshim` repairs the shims.
+    out.warnings.push_back(st.error() + ": run 'rtx reshim'");
+  return out;
+}
+
+// A build that never became READY goes: FAILED, then removed. A removal that
+// fails leaves it FAILED, which recovery removes.
+std::string discard(const Entry& e) {
+  Status st = set_state(e.path, EntryState::Failed);
+  if (st) st = remove_entry(e.path);
+  return st ? std::string() : "the unfinished build " + e.path + " stays until the next rtx command: " + st.error();
 }
 
 }  // namespace
 
-void finish_interrupted_commit(const resolver::StoreLayout& layout, const std::string& tool,
-                               const std::string& state_dir) {
+UpgradePlan plan_upgrade(const resolver::StoreLayout& layout, const std::string& state_dir,
+                         const resolver::Request& request) {
+  UpgradePlan plan;
+  plan.request = request;
+  if (!state_dir.empty()) {
+    SuccessionLog log(state_dir, request.tool);
+    plan.rollbacks = log.rollbacks();  // before `from`: a rollback after this read is seen at commit
+    plan.held = log.held_back();
+  }
+  plan.from = resolved_entry(layout, request);
+  return plan;
+}
+
+Status finish_interrupted_commit(const resolver::StoreLayout& layout, const std::string& tool,
+                                 const std::string& state_dir) {
   std::string text;
-  if (resolver::read_file(journal_path(layout, tool), text) != 0) return;
+  if (resolver::read_file(journal_path(layout, tool), text) != 0) return ok_status();
   std::size_t sp = text.find(' ');
   std::string entry = text.substr(0, sp);
   std::string retire = sp == std::string::npos ? "-" : text.substr(sp + 1, text.find('\n', sp) - sp - 1);
@@ -120,15 +213,15 @@ void finish_interrupted_commit(const resolver::StoreLayout& layout, const std::s
   // died earlier never happened (its READY orphan is retired by recovery).
   if (resolver::read_state(layout.entry_path(tool, entry)) == EntryState::Ready &&
       resolver::pointer_entry(layout, tool, version_of_entry(entry)) == entry) {
-    refresh_fuzzy_links(layout, tool);
-    if (retire != "-") retire_superseded(layout, tool, entry, retire, state_dir);
+    if (auto st = refresh_fuzzy_links(layout, tool); !st) return st;
+    if (retire != "-")
+      if (auto retired = retire_build(layout, tool, retire, entry, state_dir); !retired) return Error{retired.error()};
   }
-  ::unlink(journal_path(layout, tool).c_str());
+  return remove_journal(layout, tool);
 }
 
-Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, backends::Backend& backend,
-                                         const std::string& tool, const std::string& version,
-                                         const InstallOptions& options) {
+Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, Builder& builder, const std::string& tool,
+                                         const std::string& version, const InstallOptions& options) {
   if (auto st = resolver::validate_tool_name(tool); !st) return Error{st.error()};
   if (auto st = resolver::validate_version(version); !st) return Error{st.error()};
 
@@ -138,27 +231,38 @@ Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, ba
 
   if (!options.force) {
     std::string current = resolver::pointer_entry(layout, tool, version);
-    if (!current.empty() && resolver::read_state(layout.entry_path(tool, current)) == EntryState::Ready)
-      return InstallOutcome{layout.entry_path(tool, current), true, {}};
+    if (!current.empty() && resolver::read_state(layout.entry_path(tool, current)) == EntryState::Ready) {
+      InstallOutcome out;
+      out.entry_path = layout.entry_path(tool, current);
+      out.already_installed = true;
+      out.committed = Committed::AlreadyInstalled;
+      return out;
+    }
   }
 
   auto entry = create_building_entry(layout, tool, version);
   if (!entry) return Error{entry.error()};
   util::fault_point("install-after-create");
 
-  backends::InstallRequest req{tool, version, entry->path, options.download_root + "/" + entry->name,
-                               int(std::max(1u, std::thread::hardware_concurrency()))};
-  util::make_dirs(req.download_path);
-  Status built = build_entry(backend, req);
-  util::remove_tree(req.download_path);
-  Expected<std::string> committed =
-      built ? commit(layout, *entry, options) : Expected<std::string>(Error{built.error()});
+  BuildRequest req{tool, version, entry->path, options.download_root + "/" + entry->name,
+                   int(std::max(1u, std::thread::hardware_concurrency()))};
+  Status built = util::make_dirs(req.download_path);
+  if (built) built = build_entry(builder, req);
+  std::vector<std::string> warnings;
+  if (auto st = util::remove_tree(req.download_path); !st) warnings.push_back(st.error());
+  Expected<InstallOutcome> committed =
+      built ? commit(layout, *entry, options) : Expected<InstallOutcome>(Error{built.error()});
   if (!committed) {
-    set_state(entry->path, EntryState::Failed);
-    remove_entry(entry->path);
-    return make_error("installing " + tool + " " + version + " failed, nothing changed: " + committed.error());
+    std::string left = discard(*entry);
+    return make_error("installing " + tool + " " + version + " failed, nothing changed: " + committed.error() +
+                      (left.empty() ? "" : "; " + left));
   }
-  return InstallOutcome{entry->path, false, *committed};
+  if (committed->committed == Committed::Overtaken || committed->committed == Committed::HeldBack) {
+    if (std::string left = discard(*entry); !left.empty()) committed->warnings.push_back(left);
+    committed->entry_path.clear();
+  }
+  committed->warnings.insert(committed->warnings.begin(), warnings.begin(), warnings.end());
+  return committed;
 }
 
 }  // namespace rtx::store

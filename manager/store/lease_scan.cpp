@@ -2,6 +2,8 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <system_error>
 #include <thread>
 
+#include "manager/store/proc_scan.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/unique_fd.hpp"
 
@@ -101,13 +104,15 @@ bool read_at(int dirfd, const char* rel, std::string& out) {
   }
 }
 
-// A mapping line ends with its path: " <prefix>" then '/', " (deleted)" or the line end.
+// A mapping line ends with its path: " <prefix>" then '/', the line end, or
+// the kernel's " (deleted)" mark; anything else is another path that merely
+// starts with the same characters ("<entry>x", "<entry> y").
 bool maps_mention(std::string_view maps, std::string_view prefix) {
   for (std::size_t pos = 0; (pos = maps.find(prefix, pos)) != std::string_view::npos; pos += prefix.size()) {
     std::size_t after = pos + prefix.size();
-    if (pos > 0 && maps[pos - 1] == ' ' &&
-        (after == maps.size() || maps[after] == '/' || maps[after] == '\n' || maps[after] == ' '))
-      return true;
+    if (pos == 0 || maps[pos - 1] != ' ') continue;
+    std::string_view rest = maps.substr(after);
+    if (rest.empty() || rest[0] == '/' || rest[0] == '\n' || rest.starts_with(kDeleted)) return true;
   }
   return false;
 }
@@ -239,27 +244,12 @@ void PidScanner::scan(pid_t pid, std::vector<Holding>& out) {
   for (std::size_t i = first; i < out.size(); ++i) out[i].process = *info;
 }
 
-}  // namespace
-
-std::vector<Holding> scan_holdings(const resolver::StoreLayout& layout, const std::string& only_tool,
-                                   const std::vector<BuildRef>& watched) {
+// Every process but this one, looked at through `scope`.
+std::vector<Holding> scan(const ScanScope& scope) {
   std::vector<Holding> out;
-  // /proc shows resolved paths, and the data dir may be reached through a symlink.
-  char resolved[PATH_MAX];
-  if (!::realpath((layout.data + "/store").c_str(), resolved)) return out;
-  UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!proc.valid()) return out;
-  ScanScope scope;
-  scope.proc = proc.get();
-  scope.store = resolved;
-  scope.only_dir = resolver::tool_dir_name(only_tool);
-  for (const auto& b : watched)
-    if (only_tool.empty() || b.tool == only_tool)
-      scope.watched.push_back(Watched{b, scope.store + "/" + resolver::tool_dir_name(b.tool) + "/" + b.entry});
-
   std::vector<pid_t> pids;
   const pid_t self = ::getpid();
-  for_each_name(proc.get(), [&](const char* name) {
+  for_each_name(scope.proc, [&](const char* name) {
     if (all_digits(name) && std::strtol(name, nullptr, 10) != self)
       pids.push_back(pid_t(std::strtol(name, nullptr, 10)));
   });
@@ -285,6 +275,101 @@ std::vector<Holding> scan_holdings(const resolver::StoreLayout& layout, const st
   for (auto& h : helpers) h.join();
   for (auto& f : found) std::move(f.begin(), f.end(), std::back_inserter(out));
   return out;
+}
+
+std::string parent_of(const std::string& path) {
+  std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string(".") : path.substr(0, slash);
+}
+
+std::string base_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
+
+// The watched build at `entry_path` (store/<tool dir>/<entry>), for the reaper's questions.
+std::vector<Holding> scan_one_build(const std::string& entry_path) {
+  char resolved[PATH_MAX];
+  const std::string tool_dir = parent_of(entry_path);
+  // /proc shows resolved paths, and the data dir may be reached through a symlink.
+  if (!::realpath(parent_of(tool_dir).c_str(), resolved)) return {};
+  UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!proc.valid()) return {};
+  ScanScope scope;
+  scope.proc = proc.get();
+  scope.store = resolved;
+  scope.only_dir = base_of(tool_dir);
+  BuildRef build{tool_of_dir(scope.only_dir), base_of(entry_path)};
+  scope.watched.push_back(Watched{build, scope.store + "/" + scope.only_dir + "/" + build.entry});
+  std::vector<Holding> out = scan(scope);
+  std::erase_if(out, [&](const Holding& h) { return !(h.build == build); });
+  return out;
+}
+
+// /proc/locks names each lock's file as "MAJOR:MINOR:INODE" (hex, hex, decimal).
+bool inode_locked(dev_t dev, ino_t ino) {
+  std::string locks;
+  if (resolver::read_file("/proc/locks", locks) != 0) return false;
+  char want[64];
+  std::snprintf(want, sizeof want, " %02x:%02x:%llu ", major(dev), minor(dev), (unsigned long long)ino);
+  for (std::size_t pos = 0; pos < locks.size();) {
+    std::size_t end = locks.find('\n', pos);
+    std::string_view line(locks.data() + pos, (end == std::string::npos ? locks.size() : end) - pos);
+    pos = end == std::string::npos ? locks.size() : end + 1;
+    if (line.find("->") == std::string_view::npos && line.find(want) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<Holding> scan_holdings(const resolver::StoreLayout& layout, const std::string& only_tool,
+                                   const std::vector<BuildRef>& watched) {
+  // /proc shows resolved paths, and the data dir may be reached through a symlink.
+  char resolved[PATH_MAX];
+  if (!::realpath((layout.data + "/store").c_str(), resolved)) return {};
+  UniqueFd proc(::open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!proc.valid()) return {};
+  ScanScope scope;
+  scope.proc = proc.get();
+  scope.store = resolved;
+  scope.only_dir = resolver::tool_dir_name(only_tool);
+  for (const auto& b : watched)
+    if (only_tool.empty() || b.tool == only_tool)
+      scope.watched.push_back(Watched{b, scope.store + "/" + resolver::tool_dir_name(b.tool) + "/" + b.entry});
+  return scan(scope);
+}
+
+std::vector<ProcessUse> processes_using(const std::string& entry_path) {
+  std::vector<ProcessUse> out;
+  for (const auto& h : scan_one_build(entry_path)) out.push_back(ProcessUse{h.pid, h.how});
+  return out;
+}
+
+std::vector<pid_t> lease_holders(const std::string& lease_file) {
+  std::vector<pid_t> out;
+  if (!lease_file.ends_with(kLeaseSuffix)) return out;
+  for (const auto& h : scan_one_build(lease_file.substr(0, lease_file.size() - kLeaseSuffix.size())))
+    if (h.how == "lease") out.push_back(h.pid);
+  return out;
+}
+
+bool lease_locked(const std::string& entry_path) {
+  struct stat st {};
+  if (::stat(resolver::lease_path(entry_path).c_str(), &st) != 0) return false;
+  return inode_locked(st.st_dev, st.st_ino);
+}
+
+std::string describe_uses(const std::vector<ProcessUse>& uses) {
+  std::string out;
+  for (const auto& u : uses) out += (out.empty() ? "" : ", ") + std::to_string(u.pid) + " (" + u.how + ")";
+  return out;
+}
+
+std::string unseen_holder(const std::string& entry_path) {
+  return "a process rtx cannot see (another user's): 'fuser " + resolver::lease_path(entry_path) +
+         "', run as that user or root, names it";
+}
+
+std::string describe_holders(const std::vector<ProcessUse>& uses, const std::string& entry_path) {
+  return uses.empty() ? unseen_holder(entry_path) : describe_uses(uses);
 }
 
 std::optional<ProcessInfo> process_info(pid_t pid) {

@@ -3,8 +3,8 @@
 // fd, inherited by every descendant). For the builds in `watched` (RETIRED or
 // REAPING ones) the same pass also runs the reaper's /proc safety net (§7 step
 // 3: exe, cwd, other fds, mappings under the prefix), so a process that closed
-// its lease fd is still seen. Unlike proc_scan.hpp's helpers, which walk /proc
-// once per build, the cost here is one walk whatever the number of builds.
+// its lease fd is still seen. The one /proc scanner: proc_scan.hpp's questions
+// about a single build are answered by the same pass, watching that build.
 #pragma once
 
 #include <sys/types.h>

@@ -20,6 +20,16 @@ bool try_exclusive_lease(const std::string& entry_path, UniqueFd& fd) {
   return false;
 }
 
+// Busy: who holds the build. A lease found busy whose holder no /proc scan
+// shows is tried once more: a holder that exited in between must not be
+// reported as an unseen one. True when the second try got the lease.
+bool busy_or_free_now(const std::string& entry_path, UniqueFd& lease, bool name_users, ReapResult& busy) {
+  busy = ReapResult{ReapOutcome::Busy, {}, {}};
+  if (!name_users) return false;
+  busy.users = processes_using(entry_path);
+  return busy.users.empty() && try_exclusive_lease(entry_path, lease);
+}
+
 ReapResult finish(const std::string& entry_path) {
   util::fault_point("reap-before-delete");
   if (auto st = remove_entry(entry_path); !st) return ReapResult{ReapOutcome::Failed, {}, st.error()};
@@ -35,9 +45,9 @@ ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& to
 
   // A build left REAPING by a dead reaper is finished without the tool lock:
   // REAPING is final, nothing resolves to it.
+  ReapResult busy;
   if (resolver::read_state(path) == EntryState::Reaping) {
-    if (!try_exclusive_lease(path, lease))
-      return ReapResult{ReapOutcome::Busy, name_users ? processes_using(path) : std::vector<ProcessUse>{}, {}};
+    if (!try_exclusive_lease(path, lease) && !busy_or_free_now(path, lease, name_users, busy)) return busy;
     return finish(path);
   }
 
@@ -45,8 +55,8 @@ ReapResult reap_build(const resolver::StoreLayout& layout, const std::string& to
   if (!tool_lock) return ReapResult{ReapOutcome::Failed, {}, tool_lock.error()};
   if (resolver::read_state(path) != EntryState::Retired) return ReapResult{ReapOutcome::NotRetired, {}, {}};
 
-  if (!try_exclusive_lease(path, lease))  // step 2: busy → keep it
-    return ReapResult{ReapOutcome::Busy, name_users ? processes_using(path) : std::vector<ProcessUse>{}, {}};
+  if (!try_exclusive_lease(path, lease) && !busy_or_free_now(path, lease, name_users, busy))
+    return busy;  // step 2: busy → keep it (no users named: a process rtx cannot see holds the lease)
 
   std::vector<ProcessUse> users = processes_using(path);  // step 3: the /proc safety net
   if (!users.empty()) return ReapResult{ReapOutcome::Busy, std::move(users), {}};

@@ -16,7 +16,7 @@ enum class ReapOutcome { Reaped, Busy, NotRetired, Failed };
 
 struct ReapResult {
   ReapOutcome outcome = ReapOutcome::NotRetired;
-  std::vector<ProcessUse> users;  // for Busy: who keeps it
+  std::vector<ProcessUse> users;  // for Busy: who keeps it; empty when none is visible (describe_holders)
   std::string error;
 };
 

@@ -24,8 +24,10 @@ void remove_abandoned(const resolver::StoreLayout& layout, const Entry& e, Recov
   // Re-read under the lock: an installer may have committed since the listing.
   EntryState now = resolver::read_state(e.path);
   if (now == EntryState::Ready || now == EntryState::Retired || now == EntryState::Reaping) return;
-  if (remove_entry(e.path))
+  if (auto st = remove_entry(e.path); st)
     report.actions.push_back("removed abandoned " + std::string(resolver::state_name(e.state)) + " build " + e.path);
+  else
+    report.actions.push_back("cannot remove abandoned build " + e.path + ": " + st.error());
 }
 
 // Under the tool lock: pointers name READY builds only.
@@ -44,22 +46,32 @@ bool repair_pointers(const resolver::StoreLayout& layout, const std::string& too
     for (const auto& e : entries)
       if (e.version == p.version && e.state == EntryState::Ready && (!best || e.name > best->name)) best = &e;
     if (best) {
-      set_pointer(layout, tool, p.version, best->name);
+      if (auto st = set_pointer(layout, tool, p.version, best->name); !st) {
+        report.actions.push_back("cannot repoint " + tool + " " + p.version + ": " + st.error());
+        continue;
+      }
       named.insert(best->name);
       report.actions.push_back("repointed " + tool + " " + p.version + " to " + best->path);
-    } else {
-      remove_pointer(layout, tool, p.version);
+    } else if (auto st = remove_pointer(layout, tool, p.version); st) {
       report.actions.push_back("removed pointer " + tool + " " + p.version + " (build " + p.entry + " not READY)");
+    } else {
+      report.actions.push_back("cannot remove pointer " + tool + " " + p.version + ": " + st.error());
+      continue;
     }
     changed = true;
   }
   for (const auto& e : entries) {
     if (e.state != EntryState::Ready || named.count(e.name)) continue;
-    set_state(e.path, EntryState::Retired);  // a commit died before its pointer flip
+    // A commit died before its pointer flip.
+    if (auto st = set_state(e.path, EntryState::Retired); !st) {
+      report.actions.push_back("cannot retire unreferenced build " + e.path + ": " + st.error());
+      continue;
+    }
     report.actions.push_back("retired unreferenced build " + e.path);
     changed = true;
   }
-  if (changed) refresh_fuzzy_links(layout, tool);
+  if (changed)
+    if (auto st = refresh_fuzzy_links(layout, tool); !st) report.actions.push_back(st.error());
   return changed;
 }
 
@@ -100,13 +112,16 @@ RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::str
     auto tool_lock = FileLock::acquire(layout.tool_lock(tool), LockMode::Exclusive);
     if (!tool_lock) continue;
     if (util::exists(layout.store_dir(tool) + "/.commit")) {
-      finish_interrupted_commit(layout, tool, state_dir);
-      report.actions.push_back("finished an interrupted commit of " + tool);
+      if (auto st = finish_interrupted_commit(layout, tool, state_dir); st)
+        report.actions.push_back("finished an interrupted commit of " + tool);
+      else
+        report.actions.push_back("cannot finish an interrupted commit of " + tool + ": " + st.error());
       changed = true;
     }
     if (repair_pointers(layout, tool, report)) changed = true;
   }
-  if (changed) reshim(layout, shim_binary);
+  if (changed)
+    if (auto st = reshim(layout, shim_binary); !st) report.actions.push_back(st.error() + ": run 'rtx reshim'");
   return report;
 }
 

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
@@ -22,7 +24,8 @@ Status write_lines(const std::string& path, const std::vector<std::string>& line
 
 SuccessionLog::SuccessionLog(std::string state_dir, std::string tool)
     : successions_(state_dir + "/successions/" + resolver::tool_dir_name(tool)),
-      held_back_(state_dir + "/held-back/" + resolver::tool_dir_name(tool)) {}
+      held_back_(state_dir + "/held-back/" + resolver::tool_dir_name(tool)),
+      rollbacks_(state_dir + "/rollbacks/" + resolver::tool_dir_name(tool)) {}
 
 std::vector<Succession> SuccessionLog::read() const {
   std::vector<Succession> out;
@@ -60,8 +63,16 @@ Status SuccessionLog::unhold(const std::string& version) const {
 }
 
 Status SuccessionLog::clear_held_back() const {
-  ::unlink(held_back_.c_str());
+  if (::unlink(held_back_.c_str()) != 0 && errno != ENOENT)
+    return make_error("cannot remove " + held_back_ + ": " + util::errno_text());
   return ok_status();
 }
+
+unsigned long SuccessionLog::rollbacks() const {
+  auto lines = util::read_lines(rollbacks_);
+  return lines.empty() ? 0 : std::strtoul(lines.front().c_str(), nullptr, 10);
+}
+
+Status SuccessionLog::count_rollback() const { return write_lines(rollbacks_, {std::to_string(rollbacks() + 1)}); }
 
 }  // namespace rtx::store
