@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <set>
 
@@ -55,9 +56,10 @@ Status set_state(const std::string& entry_path, EntryState state) {
 
 Status remove_entry(const std::string& entry_path) {
   if (auto st = util::remove_tree(entry_path); !st) return st;
-  ::unlink(resolver::meta_path(entry_path).c_str());
-  ::unlink(resolver::lease_path(entry_path).c_str());
-  ::unlink(resolver::state_path(entry_path).c_str());
+  for (const std::string& file :
+       {resolver::meta_path(entry_path), resolver::lease_path(entry_path), resolver::state_path(entry_path)})
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT)
+      return make_error("cannot remove " + file + ": " + util::errno_text() + ": check permissions");
   util::fsync_dir(util::parent_dir(entry_path));
   return ok_status();
 }

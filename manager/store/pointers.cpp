@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <map>
 
 #include "manager/store/atomic_file.hpp"
@@ -59,7 +60,8 @@ Status refresh_fuzzy_links(const resolver::StoreLayout& layout, const std::strin
     auto it = want.find(name);
     std::string current = resolver::read_link(layout.pointer_path(tool, name));
     if (it == want.end()) {
-      ::unlink(layout.pointer_path(tool, name).c_str());
+      if (::unlink(layout.pointer_path(tool, name).c_str()) != 0 && errno != ENOENT)
+        return make_error("cannot remove " + layout.pointer_path(tool, name) + ": " + util::errno_text());
     } else if (current == it->second) {
       want.erase(it);
     }

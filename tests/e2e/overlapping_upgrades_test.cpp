@@ -173,6 +173,7 @@ TEST_F(OverlappingUpgrades, ARollbackDuringASlowUpgradeIsNotUndoneSilently) {
 TEST_F(OverlappingUpgrades, ConcurrentUpgradesAndRollbacksLeaveWhatASerialOrderWould) {
   const std::vector<std::string> offered{"2.0.0", "2.1.0", "2.2.0", "2.3.0", "2.4.0", "2.5.0", "2.6.0"};
   const char* paces[] = {"0", "0.3", "0.1", "0.6"};
+  int rolled_back = 0, upgraded = 0;
   for (int round = 0; round < 6; ++round) {
     std::vector<Background> jobs;
     std::vector<std::string> names;
@@ -198,6 +199,8 @@ TEST_F(OverlappingUpgrades, ConcurrentUpgradesAndRollbacksLeaveWhatASerialOrderW
       Output o = finish(name);
       ASSERT_NE(o.status, -1) << o.err;
       EXPECT_FALSE(has(o.err, "stays READY")) << name << ": " << o.err;
+      rolled_back += has(o.err, "rolled hello back");
+      upgraded += has(o.err, "upgraded hello 2 to");
       if (name.find('u') != std::string::npos) {
         EXPECT_EQ(o.status, 0) << name << ": " << o.err;
       }
@@ -221,6 +224,8 @@ TEST_F(OverlappingUpgrades, ConcurrentUpgradesAndRollbacksLeaveWhatASerialOrderW
     }
     EXPECT_LE(retired, 1) << "keep_previous = 1";
   }
+  EXPECT_GT(rolled_back, 0) << "no rollback took effect: the story did not overlap anything";
+  EXPECT_GT(upgraded, 0);
 }
 
 }  // namespace
