@@ -14,6 +14,7 @@
 
 #include "child_process.hpp"
 #include "manager/store/file_lock.hpp"
+#include "manager/store/lease_scan.hpp"
 #include "store_fixture.hpp"
 
 namespace rtx::store {
@@ -93,6 +94,53 @@ TEST_F(Reaper, BusyWhileAnotherProcessHoldsTheLease) {
   auto again = reap_build(layout, "node", "20.1.0-aaa");
   EXPECT_EQ(again.outcome, ReapOutcome::Reaped) << again.error;
   EXPECT_TRUE(entry_fully_gone(retired));
+}
+
+// One maps rule for gc and ps: a mapping whose file was deleted (" (deleted)"
+// after the path) still counts; a sibling whose name merely starts with the
+// build's ("<entry> y") does not. `rtx ps`'s scanner used to count it.
+TEST_F(Reaper, MapsOfADeletedFileCountAndASiblingPrefixDoesNot) {
+  const std::string gone = retired + "/lib/unlinked.so";
+  const std::string sibling = retired + " y/lib/data.bin";
+  test::write_text(gone, std::string(8192, 'g'));
+  test::write_text(sibling, std::string(8192, 's'));
+  auto mapping = [](const std::string& file, bool unlink_it) {
+    return [file, unlink_it](int ready) {
+      int fd = ::open(file.c_str(), O_RDONLY);
+      if (fd < 0) return 1;
+      if (::mmap(nullptr, 8192, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) return 2;
+      ::close(fd);
+      if (unlink_it) ::unlink(file.c_str());
+      test::signal_ready(ready);
+      test::sleep_forever();
+    };
+  };
+  test::ForkedChild deleted(mapping(gone, true));
+  test::ForkedChild neighbour(mapping(sibling, false));
+  ASSERT_TRUE(deleted.wait_ready());
+  ASSERT_TRUE(neighbour.wait_ready());
+  auto users = processes_using(retired);
+  EXPECT_THAT(users, Contains(use_by(deleted.pid(), "map"))) << describe_uses(users);
+  EXPECT_THAT(users, ::testing::Not(Contains(Field(&ProcessUse::pid, neighbour.pid())))) << describe_uses(users);
+  std::vector<pid_t> ps_rows;
+  for (const auto& h : scan_holdings(layout, "", {BuildRef{"node", "20.1.0-aaa"}})) ps_rows.push_back(h.pid);
+  EXPECT_THAT(ps_rows, Contains(deleted.pid()));
+  EXPECT_THAT(ps_rows, ::testing::Not(Contains(neighbour.pid()))) << "rtx ps and the reaper disagree";
+  deleted.kill_and_reap();
+  neighbour.kill_and_reap();
+}
+
+TEST_F(Reaper, ABusyLeaseWithNoVisibleHolderIsDescribedAsUnseen) {
+  EXPECT_THAT(describe_holders({}, retired), ::testing::HasSubstr("cannot see"));
+  EXPECT_THAT(describe_holders({}, retired), ::testing::HasSubstr("fuser " + retired + ".lease"));
+  EXPECT_EQ(describe_holders({{12, "lease"}}, retired), "12 (lease)");
+  EXPECT_FALSE(lease_locked(retired));
+  {
+    auto hold = FileLock::try_acquire(retired + ".lease", LockMode::Shared);
+    ASSERT_TRUE(hold && hold->held());
+    EXPECT_TRUE(lease_locked(retired)) << "/proc/locks shows every flock, whoever holds it";
+  }
+  EXPECT_FALSE(lease_locked(retired));
 }
 
 // The /proc safety net: a process that closed the file but keeps it mapped (a
