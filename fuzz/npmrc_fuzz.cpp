@@ -26,6 +26,11 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   ::unsetenv("NPM_CONFIG_REGISTRY");
   ::unsetenv("npm_config_registry");
   ::setenv("FUZZ_NPM_TOKEN", "s3cret", 1);
+  static std::string dir_path = dir;
+  std::atexit([] {
+    ::unlink(g_npmrc.c_str());
+    ::rmdir(dir_path.c_str());
+  });
   return 0;
 }
 
