@@ -49,6 +49,8 @@ std::string fix_for(const DownloadRequest& req, const AttemptResult& r, std::chr
       return "the download takes longer than allowed; run again to resume";
     case FailureKind::local:
       return "";  // the reason already says how to fix it
+    case FailureKind::too_large:
+      return req.max_bytes_fix.empty() ? "check the URL" : req.max_bytes_fix;
     case FailureKind::none:
     case FailureKind::other:
       break;
@@ -111,6 +113,7 @@ class Fetch {
     settings.connect_timeout = req_.connect_timeout;
     settings.stall_timeout = stall_;
     settings.headers = req_.headers;
+    settings.max_bytes = req_.max_bytes;
     std::optional<Clock::time_point> deadline;
     if (req_.timeout) deadline = Clock::now() + *req_.timeout;
     bool restarted = false;

@@ -63,6 +63,13 @@ struct DownloadRequest {
   // (the stall timeout still bounds each attempt).
   std::optional<std::chrono::milliseconds> timeout;
   std::vector<std::string> headers;  // extra request headers, "Name: value" (e.g. a registry token)
+  // The most bytes the file may have (a remote index is held in memory: an
+  // unbounded one is a memory bomb). A larger Content-Length ends the
+  // download before its body, and the first byte past the limit ends it as it
+  // streams: a permanent failure, nothing kept. Unset: no limit.
+  std::optional<std::uint64_t> max_bytes;
+  // The "how to fix" of that failure, e.g. "raise RTX_MAX_METADATA_BYTES (now 32M)".
+  std::string max_bytes_fix;
   // Progress and notes (a retry, a wait for another rtx) go here: a terminal
   // gets a live line, anything else one summary line at the end. -1: silent.
   int progress_fd = 2;

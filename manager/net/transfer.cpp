@@ -93,6 +93,7 @@ struct Attempt {
   bool continued = false;       // a 206 at our offset: the .part's bytes are kept
   std::optional<std::uint64_t> total;
   std::optional<std::string> write_error;
+  std::optional<std::string> too_large;  // past settings.max_bytes: what the server announced or sent
 
   Clock::time_point last_activity = Clock::now();
   bool stalled = false;
@@ -154,10 +155,22 @@ struct Attempt {
     return refused = true, false;
   }
 
+  // Checked when the body starts (an announced size) and before each write:
+  // a body past the limit is never buffered, in memory or on disk.
+  bool within_limit(std::uint64_t size_after) {
+    if (!settings.max_bytes || size_after <= *settings.max_bytes) return true;
+    std::string limit = format_bytes(*settings.max_bytes);
+    too_large = total && *total == size_after
+                    ? "it is " + format_bytes(size_after) + ", more than the limit of " + limit
+                    : "it is larger than the limit of " + limit;
+    return false;
+  }
+
   std::size_t on_body(const char* data, std::size_t size) {
     last_activity = Clock::now();
     if (!body_started && !begin_body()) return 0;  // != size: curl stops with CURLE_WRITE_ERROR
     if (refused || range_mismatch) return 0;
+    if ((total && !within_limit(*total)) || !within_limit(part.size() + size)) return 0;
     if (Status s = part.append(data, size); !s) {
       write_error = s.error();
       return 0;
@@ -234,6 +247,7 @@ std::string curl_detail(CURL* curl, CURLcode rc, const char* errbuf) {
 
 AttemptResult classify(Attempt& a, CURLcode rc, const char* errbuf) {
   if (a.write_error) return result(Outcome::permanent, FailureKind::local, *a.write_error);
+  if (a.too_large) return result(Outcome::permanent, FailureKind::too_large, *a.too_large);
   if (a.interrupted) return result(Outcome::interrupted, FailureKind::other, "interrupted");
   if (a.stalled)
     return result(

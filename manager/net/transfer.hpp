@@ -21,6 +21,7 @@ struct TransferSettings {
   std::chrono::seconds stall_timeout{30};              // no byte for this long: give up the attempt
   std::optional<std::chrono::milliseconds> time_left;  // what remains of the overall timeout
   std::vector<std::string> headers;                    // extra "Name: value" request headers
+  std::optional<std::uint64_t> max_bytes;              // of the whole file: past it, a permanent failure
 };
 
 enum class Outcome {
@@ -31,7 +32,7 @@ enum class Outcome {
 };
 
 // Why an attempt failed decides which fix the final error suggests.
-enum class FailureKind { none, http_status, connect, stall, cut, timeout, local, other };
+enum class FailureKind { none, http_status, connect, stall, cut, timeout, local, too_large, other };
 
 struct AttemptResult {
   Outcome outcome = Outcome::complete;

@@ -3,6 +3,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
@@ -25,33 +26,16 @@ std::string mirror(const char* variable, const char* fallback) {
   return out;
 }
 
-Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint) {
-  std::string dir = env.cache_dir + "/tmp";
-  if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
-  net::DownloadRequest req;
-  req.url = url;
-  req.dest = dir + "/index-" + std::to_string(::getpid()) + "-" + net::filename_from_url(url);
-  req.hint = hint;
-  req.progress_fd = -1;
-  auto got = net::download(req);
-  if (!got) return Error{got.error()};
-  std::string text;
-  int err = resolver::read_file(got->path, text);
-  ::unlink(got->path.c_str());
-  if (err) return make_error("cannot read the download of " + url + ": " + util::errno_text());
-  return text;
-}
-
 namespace {
 
-// RTX_MAX_EXTRACT_BYTES: how much one archive may expand to (limits.hpp), as a
-// positive number of bytes with an optional K, M or G (binary units). Unset or
-// empty: the default. Read before the download, so a typo costs nothing.
-Expected<std::uint64_t> max_extract_bytes_from_env() {
-  const char* v = std::getenv("RTX_MAX_EXTRACT_BYTES");
-  if (!v || !*v) return archive::kDefaultMaxTotalBytes;
-  auto refuse = [v] {
-    return make_error(std::string("RTX_MAX_EXTRACT_BYTES='") + v + "' is not a size (e.g. 512M, 8G): fix or unset it");
+// A positive number of bytes with an optional K, M or G (binary units), from
+// `variable`; unset or empty: `fallback`. Read before any download, so a
+// typo costs nothing.
+Expected<std::uint64_t> size_from_env(const char* variable, std::uint64_t fallback, const char* examples) {
+  const char* v = std::getenv(variable);
+  if (!v || !*v) return fallback;
+  auto refuse = [&] {
+    return make_error(std::string(variable) + "='" + v + "' is not a size (e.g. " + examples + "): fix or unset it");
   };
   std::string_view text(v);
   int shift = 0;
@@ -70,7 +54,42 @@ Expected<std::uint64_t> max_extract_bytes_from_env() {
   return n << shift;
 }
 
+// RTX_MAX_EXTRACT_BYTES: how much one archive may expand to (limits.hpp).
+Expected<std::uint64_t> max_extract_bytes_from_env() {
+  return size_from_env("RTX_MAX_EXTRACT_BYTES", archive::kDefaultMaxTotalBytes, "512M, 8G");
+}
+
 }  // namespace
+
+Expected<MetadataLimit> metadata_limit(std::uint64_t fallback) {
+  auto bytes = size_from_env("RTX_MAX_METADATA_BYTES", fallback, "64M, 256M");
+  if (!bytes) return Error{bytes.error()};
+  std::string twice = std::to_string(std::max<std::uint64_t>(1, (*bytes >> 20) * 2)) + "M";
+  return MetadataLimit{
+      *bytes, "if the server is right, raise RTX_MAX_METADATA_BYTES (e.g. RTX_MAX_METADATA_BYTES=" + twice + ")"};
+}
+
+Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
+                                 std::uint64_t max_bytes) {
+  auto limit = metadata_limit(max_bytes);
+  if (!limit) return Error{limit.error()};
+  std::string dir = env.cache_dir + "/tmp";
+  if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
+  net::DownloadRequest req;
+  req.url = url;
+  req.dest = dir + "/index-" + std::to_string(::getpid()) + "-" + net::filename_from_url(url);
+  req.hint = hint;
+  req.progress_fd = -1;
+  req.max_bytes = limit->bytes;
+  req.max_bytes_fix = limit->fix;
+  auto got = net::download(req);
+  if (!got) return Error{got.error()};
+  std::string text;
+  int err = resolver::read_file(got->path, text);
+  ::unlink(got->path.c_str());
+  if (err) return make_error("cannot read the download of " + url + ": " + util::errno_text());
+  return text;
+}
 
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint,

@@ -3,6 +3,7 @@
 // extract it into the build's prefix.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,30 @@ namespace rtx::backends::core {
 // '/', or `fallback` (the upstream) when unset.
 std::string mirror(const char* variable, const char* fallback);
 
+// How large a remote document may be (issue 8 item 10: a 300 MB index.json
+// took 630 MB of memory). The real ones are far smaller: node's index.json
+// and rust's channel manifests are under 1 MiB, go's full release JSON and
+// python's SHA256SUMS a few MiB; an npm packument (abbreviated, as rtx asks
+// for it; a registry may send the full one) can reach tens of MiB for
+// packages with thousands of versions. 32 MiB and 64 MiB leave wide room
+// while bounding what a hostile or broken mirror can make rtx hold.
+// RTX_MAX_METADATA_BYTES (e.g. 128M) replaces both.
+inline constexpr std::uint64_t kDefaultMaxMetadataBytes = std::uint64_t{32} << 20;
+inline constexpr std::uint64_t kDefaultMaxPackumentBytes = std::uint64_t{64} << 20;
+
+struct MetadataLimit {
+  std::uint64_t bytes;
+  std::string fix;  // how to raise it, for the error line
+};
+// RTX_MAX_METADATA_BYTES when set, else `fallback`; an error names a bad value.
+Expected<MetadataLimit> metadata_limit(std::uint64_t fallback);
+
 // A small remote document (an index, a checksum list, a manifest) as text;
-// never cached (it changes), bounded by the usual timeouts and retries.
-Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint);
+// never cached (it changes), bounded by the usual timeouts and retries, and by
+// metadata_limit(max_bytes), enforced while it streams in: a larger document
+// fails with one line naming the URL, the limit and how to raise it.
+Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
+                                 std::uint64_t max_bytes = kDefaultMaxMetadataBytes);
 
 // Downloads `url` (verified against `sum`, through $RTX_CACHE_DIR/downloads)
 // and extracts it into `install_path`, which must be empty. The archive may

@@ -111,6 +111,8 @@ Expected<const NpmPackument*> NpmRegistryClient::packument(const std::string& pa
 }
 
 Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc, const std::string& url) {
+  auto limit = metadata_limit(kDefaultMaxPackumentBytes);  // held in memory and parsed: bounded (fetch.hpp)
+  if (!limit) return Error{limit.error()};
   std::string dir = env_.cache_dir + "/tmp";
   if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
   net::DownloadRequest req;
@@ -128,6 +130,8 @@ Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc,
   // dist-tags, versions, dist and dependencies, and is much smaller.
   req.headers.emplace_back("Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*");
   req.progress_fd = -1;
+  req.max_bytes = limit->bytes;
+  req.max_bytes_fix = limit->fix;
   auto got = net::download(req);
   if (!got) return make_error("npm:" + doc.package + ": " + got.error());
   std::string text;
