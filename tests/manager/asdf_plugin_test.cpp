@@ -5,9 +5,19 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <chrono>
+#include <signal.h>
+#include <sys/stat.h>
 
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <thread>
+
+#include "child_process.hpp"
 #include "fs_helpers.hpp"
+#include "install_fixture.hpp"
+#include "manager/util/plugin_downloads.hpp"
 #include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -251,6 +261,149 @@ TEST_F(AsdfPluginTest, NoSmokeScriptPasses) {
 TEST_F(AsdfPluginTest, DescribeNamesThePluginAndItsFolder) {
   EXPECT_THAT(plugin().describe(), HasSubstr("demo"));
   EXPECT_THAT(plugin().describe(), HasSubstr(plugin_dir));
+}
+
+// Every directory and file under `root` (root included), symlinks skipped.
+void for_each_node(const std::string& root, const std::function<void(const std::string&, mode_t)>& visit) {
+  struct stat st {};
+  if (::lstat(root.c_str(), &st) != 0 || S_ISLNK(st.st_mode)) return;
+  visit(root, st.st_mode);
+  if (S_ISDIR(st.st_mode))
+    for (const auto& name : test::list_dir(root)) for_each_node(root + "/" + name, visit);
+}
+
+mode_t perm_of(const std::string& path) {
+  struct stat st {};
+  ::lstat(path.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+// DESIGN.md §2, issue 8 item 4: a plugin builds with the user's umask and its
+// own chmods; what it leaves writable by others or setuid is masked before the
+// build is verified. Symlinks are never followed: a file they point to keeps its mode.
+TEST_F(AsdfPluginTest, InstallMasksWhatThePluginLeftWritableByOthers) {
+  std::string outside = tmp / "outside";
+  test::write_text(outside, "not ours to change", 0666);
+  script("install",
+         "cd \"$ASDF_INSTALL_PATH\"\n"
+         "mkdir -p bin lib/deep/er tmp\n"
+         "echo x > lib/x.js; printf '#!/bin/sh\\n' > bin/tool; echo y > lib/deep/er/z\n"
+         "ln -s '" +
+             outside +
+             "' lib/outside; ln -s ../.. lib/deep/up\n"
+             "chmod 0666 lib/x.js; chmod 4777 bin/tool; chmod 2775 lib/deep/er/z; chmod 1777 tmp\n"
+             "chmod 0777 bin lib lib/deep lib/deep/er .");
+  auto req = request();
+  auto st = plugin().install(req);
+  ASSERT_TRUE(st) << st.error();
+  EXPECT_EQ(perm_of(req.install_path), 0755u);
+  EXPECT_EQ(perm_of(req.install_path + "/bin"), 0755u);
+  EXPECT_EQ(perm_of(req.install_path + "/bin/tool"), 0755u) << "setuid must go";
+  EXPECT_EQ(perm_of(req.install_path + "/lib/x.js"), 0644u);
+  EXPECT_EQ(perm_of(req.install_path + "/lib/deep/er/z"), 0755u);
+  EXPECT_EQ(perm_of(req.install_path + "/tmp"), 0755u) << "sticky must go";
+  int seen = 0;
+  for_each_node(req.install_path, [&](const std::string& path, mode_t mode) {
+    ++seen;
+    EXPECT_EQ(mode & 07022, 0u) << path;
+  });
+  EXPECT_EQ(seen, 9);
+  EXPECT_EQ(perm_of(outside), 0666u) << "the walk followed a symlink out of the prefix";
+}
+
+TEST_F(AsdfPluginTest, AFailedInstallStepIsNotMaskedOver) {
+  script("install", "chmod 0777 \"$ASDF_INSTALL_PATH\"; exit 3");
+  auto st = plugin().install(request());
+  ASSERT_FALSE(st);
+  EXPECT_THAT(st.error(), HasSubstr("status 3"));
+}
+
+// Issue 8 item 10: an install's scratch folder ($RTX_CACHE_DIR/plugin-downloads/
+// <entry>) outlives a SIGKILL; the sweep of recovery and `rtx gc` removes it,
+// and never one a running install uses. The plugin's bin/download fills the
+// folder, says its pid, then waits for a gate file.
+struct DownloadSweepTest : test::InstallFixture {
+  std::string started = tmp / "started";
+  std::string gate = tmp / "gate";
+  std::string plugin_dir = plugin_copy("held");
+  pid_t script_pid = 0;
+
+  DownloadSweepTest() {
+    test::write_script(plugin_dir + "/bin/download",
+                       "mkdir -p \"$ASDF_DOWNLOAD_PATH\"\n"
+                       "cp \"$(dirname \"$0\")/../src/hello.sh\" \"$ASDF_DOWNLOAD_PATH/hello.sh\"\n"
+                       "echo $$ > '" +
+                           started + ".tmp' && mv '" + started + ".tmp' '" + started +
+                           "'\n"
+                           "for _ in $(seq 400); do [ -e '" +
+                           gate + "' ] && exit 0; sleep 0.05; done; exit 1");
+  }
+  ~DownloadSweepTest() override {
+    if (script_pid > 0) ::kill(script_pid, SIGKILL);
+  }
+
+  // An install of hello 1.0.0 in another process, held inside bin/download.
+  std::unique_ptr<test::ForkedChild> start_install() {
+    auto child = std::make_unique<test::ForkedChild>([this](int) {
+      backends::AsdfPlugin held("hello", plugin_dir, test::kTestTimeouts);
+      return install(held, "1.0.0") ? 0 : 1;
+    });
+    auto end = std::chrono::steady_clock::now() + 20s;
+    while (!test::path_exists(started) && std::chrono::steady_clock::now() < end) std::this_thread::sleep_for(10ms);
+    script_pid = pid_t(std::atoi(test::read_text(started).c_str()));
+    return child;
+  }
+  std::vector<std::string> downloads() const { return test::list_dir(options.download_root); }
+};
+
+TEST_F(DownloadSweepTest, RemovesTheFolderOfAKilledInstall) {
+  auto installer = start_install();
+  ASSERT_GT(script_pid, 0) << "bin/download never started";
+  ASSERT_EQ(downloads().size(), 1u);
+  installer->kill_and_reap();  // SIGKILL: the transaction never cleans up
+  ::kill(script_pid, SIGKILL);
+  ASSERT_TRUE(test::wait_gone(script_pid));
+  ASSERT_EQ(downloads().size(), 1u) << "the killed install left no folder: nothing to test";
+
+  auto sweep = util::sweep_plugin_downloads(layout, options.download_root);
+  EXPECT_THAT(sweep.errors, IsEmpty());
+  ASSERT_EQ(sweep.removed.size(), 1u);
+  EXPECT_THAT(sweep.removed[0], HasSubstr(options.download_root + "/1.0.0-"));
+  EXPECT_THAT(downloads(), IsEmpty());
+}
+
+TEST_F(DownloadSweepTest, KeepsTheFolderOfARunningInstall) {
+  auto installer = start_install();
+  ASSERT_GT(script_pid, 0) << "bin/download never started";
+  auto held = downloads();
+  ASSERT_EQ(held.size(), 1u);
+
+  auto sweep = util::sweep_plugin_downloads(layout, options.download_root);
+  EXPECT_THAT(sweep.removed, IsEmpty());
+  EXPECT_THAT(sweep.errors, IsEmpty());
+  EXPECT_EQ(downloads(), held);
+  EXPECT_TRUE(test::path_exists(options.download_root + "/" + held[0] + "/hello.sh"));
+
+  test::write_text(gate, "");  // the install goes on, with its download intact
+  EXPECT_EQ(installer->wait_exit(), std::optional<int>(0));
+  EXPECT_THAT(downloads(), IsEmpty()) << "the transaction removes its own folder";
+}
+
+TEST_F(DownloadSweepTest, RemovesFoldersNoInstallOwnsAndNothingElse) {
+  test::write_text(options.download_root + "/2.0.0-abc123/blob", "left by a crash");
+  test::write_text(options.download_root + "/odd/blob", "no version-build name");
+  test::write_text(layout.install_lock("other", "2.0.0"), "");  // a lock file, not held
+  auto sweep = util::sweep_plugin_downloads(layout, options.download_root);
+  EXPECT_THAT(sweep.errors, IsEmpty());
+  EXPECT_EQ(sweep.removed.size(), 2u);
+  EXPECT_THAT(downloads(), IsEmpty());
+  EXPECT_TRUE(test::path_exists(layout.install_lock("other", "2.0.0"))) << "lock files are never removed";
+}
+
+TEST_F(DownloadSweepTest, AMissingDownloadRootIsNothingToDo) {
+  auto sweep = util::sweep_plugin_downloads(layout, tmp / "nowhere");
+  EXPECT_THAT(sweep.removed, IsEmpty());
+  EXPECT_THAT(sweep.errors, IsEmpty());
 }
 
 }  // namespace
