@@ -131,6 +131,46 @@ TEST(TomlEdit, EscapesWhatAStringCannotHoldRaw) {
   EXPECT_EQ(toml_edit("[tools]\nnode = '18'\n", "node", "a'b"), "[tools]\nnode = \"a'b\"\n");
 }
 
+// Values the scanner must step over without losing its place.
+const char* const kKitchenSink = R"(title = "a # not a comment ] }"
+when = 1979-05-27 07:32:00Z
+day = 1979-05-27
+nums = [ [1, 2], [3.5e2, -inf], ]
+pts = [ { x = 1, y = "}" }, { x = 2 } ]
+'quoted.key' = 'C:\path'
+text = """
+line with "quotes" and ''' and \"""
+tail""" # trailing
+lit = '''raw \ "" '''
+  [tools]   # the tools
+  node   =   "18"   # spaced out
+  "a.b"  = "1"
+  python = [
+    "3.11",  # first
+    "3.10"
+  ]
+[[plugins]]
+name = "x"
+[[plugins]]
+name = "y"
+[tasks."build:all"]
+run = ["a", "b"]
+)";
+
+TEST(TomlEdit, StepsOverEveryKindOfValue) {
+  const std::string sink = kKitchenSink;
+  std::string node = sink, python = sink, added = sink, dotted = sink;
+  node.replace(node.find("\"18\""), 4, "\"20\"");
+  EXPECT_EQ(toml_edit(sink, "node", "20"), node);
+  std::size_t array = python.find("[\n    \"3.11\"");
+  python.replace(array, python.find("]\n[[plugins]]") + 1 - array, "\"3.12\"");
+  EXPECT_EQ(toml_edit(sink, "python", "3.12"), python);
+  added.insert(added.find("[[plugins]]"), "  go = \"1\"\n");
+  EXPECT_EQ(toml_edit(sink, "go", "1"), added);
+  dotted.replace(dotted.find("\"a.b\"  = \"1\""), 12, "\"a.b\"  = \"2\"");
+  EXPECT_EQ(toml_edit(sink, "a.b", "2"), dotted);
+}
+
 TEST(TomlEdit, RefusesMalformedTomlNamingTheLine) {
   auto out = set_in_toml("[tools]\nnode = \"18\"\nbroken = \n", "/p/rtx.toml", "node", "20");
   ASSERT_FALSE(out.ok());
@@ -211,6 +251,29 @@ TEST_F(EditInPlace, KeepsTheMode) {
   ASSERT_TRUE(set_tool_spec(at("config.toml"), "node", "20").ok());
   EXPECT_EQ(mode_of(at("config.toml")) & 07777, 0600u);
   EXPECT_EQ(test::read_text(at("config.toml")), "[tools]\nnode = '20'\n");
+}
+
+TEST_F(EditInPlace, KeepsTheOwnerAndGroup) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file another owner";
+  test::write_text(at("rtx.toml"), "[tools]\nnode = '18'\n", 0640);
+  ASSERT_EQ(::chown(at("rtx.toml").c_str(), 4321, 4322), 0);
+  ASSERT_TRUE(set_tool_spec(at("rtx.toml"), "node", "20").ok());
+  struct stat st;
+  ASSERT_EQ(::stat(at("rtx.toml").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 4321u);
+  EXPECT_EQ(st.st_gid, 4322u);
+  EXPECT_EQ(st.st_mode & 07777, 0640u);
+}
+
+TEST_F(EditInPlace, AFileChangedSinceItWasReadIsNotOverwritten) {
+  test::write_text(at("rtx.toml"), "[tools]\nnode = '18'\n");
+  auto edit = plan_tool_spec(at("rtx.toml"), "node", "20");
+  ASSERT_TRUE(edit.ok()) << edit.error();
+  test::write_text(at("rtx.toml"), "[tools]\nnode = '16'  # edited by hand meanwhile\n");
+  auto st = commit(*edit);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().find("changed while rtx was editing it"), std::string::npos) << st.error();
+  EXPECT_EQ(test::read_text(at("rtx.toml")), "[tools]\nnode = '16'  # edited by hand meanwhile\n");
 }
 
 TEST_F(EditInPlace, RefusesAReadOnlyFileEvenForRoot) {
