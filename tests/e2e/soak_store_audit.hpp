@@ -46,8 +46,9 @@ inline std::vector<std::string> orphans(const World& w) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const auto& tool : tool_names()) {
-    for (const auto& b : builds(w, tool))
-      if (b.state != "READY") out.push_back("store/" + tool + "/" + b.name + " (" + (b.state.empty() ? "no state" : b.state) + ")");
+    for (const auto& b : builds(w, tool))  // dot names are temporaries: the scan below reports them
+      if (b.name[0] != '.' && b.state != "READY")
+        out.push_back("store/" + tool + "/" + b.name + " (" + (b.state.empty() ? "no state" : b.state) + ")");
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(w.data() + "/installs/" + tool, ec)) {
       std::string name = e.path().filename().string();

@@ -51,6 +51,7 @@ inline void link_tool(const World& world, const std::string& tool) {
     replace_all(text, "/bin/hello\"", "/bin/" + tool + "\"");
     replace_all(text, "echo \"hello $ASDF_INSTALL_VERSION", "echo \"" + tool + " $ASDF_INSTALL_VERSION");
     replace_all(text, "\nhello >/dev/null", "\n" + tool + " >/dev/null");
+    replace_all(text, "echo \"installed hello", "echo \"installed " + tool);
     std::ofstream(path, std::ios::trunc) << text;
   }
   Output o = world.rtx({"plugins", "link", tool, dir});
