@@ -97,7 +97,7 @@ void BM_AcquirePinned(benchmark::State& state) {
   Request request = find_or_die(*roots, cwd_now(), g_store->options().tool);
   StoreLayout layout{roots->data};
   std::string var = pin_env_var(request.tool);
-  ::setenv(var.c_str(), encode_pin(Pin{request.joined(), g_store->best_entry_path()}).c_str(), 1);
+  ::setenv(var.c_str(), encode_pin(Pin{request.tool, request.joined(), g_store->best_entry_path()}).c_str(), 1);
   for (auto _ : state) {
     Acquired out;
     bool found = acquire_build(layout, request, out);
@@ -123,7 +123,7 @@ void BM_ResolveEndToEnd(benchmark::State& state) {
     if (!request || !acquire_build(layout, *request, build)) state.SkipWithError("not resolved");
     BuildMeta meta = load_build_meta(build.entry_path);
     std::string exe = find_command(build.entry_path, meta, command);
-    std::string pin = encode_pin(Pin{request->joined(), build.entry_path});
+    std::string pin = encode_pin(Pin{request->tool, request->joined(), build.entry_path});
     if (exe.empty()) state.SkipWithError("no command");
     benchmark::DoNotOptimize(pin);
   }

@@ -204,7 +204,7 @@ int run(int argc, char** argv) {
   env.push_back("PATH=/usr/local/bin:/usr/bin:/bin");
   Argv envp(env);
   env.push_back(rtx::resolver::pin_env_var(so.tool) + "=" +
-                rtx::resolver::encode_pin({so.spec, store.best_entry_path()}));
+                rtx::resolver::encode_pin({so.tool, so.spec, store.best_entry_path()}));
   Argv envp_pinned(env);
 
   std::string tool = store.best_command_path();

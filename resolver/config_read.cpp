@@ -1,4 +1,5 @@
 #include "resolver/config_read.hpp"
+#include "resolver/toml_guard.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -89,6 +90,7 @@ std::vector<std::string> trusted_config_paths(std::string_view global_config_tex
     }
   }
   if (global_config_text.empty()) return out;
+  if (toml_non_ascii_line(global_config_text) != 0) return out;  // reported when it is read for tools
   toml::parse_result parsed = toml::parse(global_config_text);
   if (!parsed) return out;  // the global config's own errors are reported when it is read for tools
   if (const toml::array* dirs = parsed.table()["settings"]["trusted_config_paths"].as_array())

@@ -1,4 +1,5 @@
 #include "resolver/config_toml.hpp"
+#include "resolver/toml_guard.hpp"
 
 #include "resolver/toml.hpp"
 #include "resolver/version_spec.hpp"
@@ -24,6 +25,7 @@ Status add_spec(const std::string& path, const toml::node& node, const std::stri
 
 Expected<ConfigFile> parse_toml_config(std::string path, std::string_view text) {
   ConfigFile file{std::move(path), {}};
+  if (std::string bad = toml_text_problem(text, file.path); !bad.empty()) return make_error(bad);
   toml::parse_result parsed = toml::parse(text, file.path);
   if (!parsed) {
     const auto& err = parsed.error();

@@ -70,7 +70,7 @@ int cmd_doctor(Context& ctx) {
     ++problems;
   }
   if (unsafe.empty()) {  // repairing a folder someone else can write would act on their files
-    auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state);
+    auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state, ctx.download_root());
     for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
   }
   if (!util::exists(ctx.shim_binary)) {

@@ -7,6 +7,7 @@
 #include "manager/config/settings.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/proc_scan.hpp"
+#include "manager/util/plugin_downloads.hpp"
 
 namespace rtx::cli {
 
@@ -35,6 +36,11 @@ int cmd_gc(Context& ctx, bool dry_run, bool wait) {
         status = fail(item.error);
         break;
     }
+  }
+  if (!dry_run) {  // the scratch folders of installs that were killed
+    auto sweep = util::sweep_plugin_downloads(ctx.layout, ctx.download_root());
+    for (const auto& line : sweep.removed) fmt::print("{}\n", line);
+    for (const auto& line : sweep.errors) status = fail(line);
   }
   return status;
 }

@@ -129,7 +129,7 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
       note("upgrading " + req.tool + " " + spec.text + ": " + from + " -> " + *target);
       store::InstallOptions opts;
       opts.shim_binary = ctx.shim_binary;
-      opts.download_root = ctx.roots.cache + "/plugin-downloads";
+      opts.download_root = ctx.download_root();
       opts.state_dir = ctx.roots.state;
       opts.upgrade = &plan;
       auto outcome = store::install_version(ctx.layout, **backend, req.tool, *target, opts);

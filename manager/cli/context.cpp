@@ -115,7 +115,7 @@ Expected<std::string> ensure_installed(const Context& ctx, const std::string& to
   store::InstallOptions opts;
   opts.force = force;
   opts.shim_binary = ctx.shim_binary;
-  opts.download_root = ctx.roots.cache + "/plugin-downloads";
+  opts.download_root = ctx.download_root();
   opts.state_dir = ctx.roots.state;
   auto outcome = store::install_version(ctx.layout, **backend, tool, *version, opts);
   if (!outcome) return Error{outcome.error()};

@@ -28,6 +28,8 @@ struct Context {
   // Config files this command read: recorded as tracked configs at its end.
   std::shared_ptr<std::vector<std::string>> configs_read = std::make_shared<std::vector<std::string>>();
 
+  // Where installs keep their scratch download folders (ASDF_DOWNLOAD_PATH).
+  std::string download_root() const { return roots.cache + "/plugin-downloads"; }
   backends::BackendEnv backend_env() const { return backends::BackendEnv{layout, roots.cache}; }
 
   resolver::RequestFinder finder() const {

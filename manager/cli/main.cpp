@@ -213,7 +213,7 @@ int run(int argc, char** argv) {
   if (check_roots)
     if (auto st = rtx::util::check_roots(ctx->roots); !st) return fail(st.error());
   rtx::util::install_interrupt_handlers();
-  if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary, ctx->roots.state);
+  if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary, ctx->roots.state, ctx->download_root());
   int status = action(*ctx);
   rtx::config::track_configs(ctx->roots.state, *ctx->configs_read);
   return status;

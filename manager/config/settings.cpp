@@ -1,4 +1,5 @@
 #include "manager/config/settings.hpp"
+#include "resolver/toml_guard.hpp"
 
 #include <cerrno>
 
@@ -12,6 +13,7 @@ Expected<Settings> load_settings(const std::string& config_dir) {
   std::string path = config_dir + "/config.toml";
   std::string text;
   if (resolver::read_file(path, text) != 0) return s;
+  if (std::string bad = resolver::toml_text_problem(text, path); !bad.empty()) return make_error(bad);
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed)
     return make_error(path + ":" + std::to_string(parsed.error().source().begin.line) +

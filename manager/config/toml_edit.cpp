@@ -7,6 +7,7 @@
 #include "manager/config/toml_scan.hpp"
 #include "resolver/config_toml.hpp"
 #include "resolver/toml.hpp"
+#include "resolver/toml_guard.hpp"
 
 namespace rtx::config {
 namespace {
@@ -144,6 +145,7 @@ void strip_tool(toml::table& root, const std::string& tool) {
 
 Status check_edit(const toml::table& before, std::string_view edited, const std::string& path, const std::string& tool,
                   const std::string& spec) {
+  if (std::string bad = resolver::toml_text_problem(edited, path); !bad.empty()) return make_error(bad);
   toml::parse_result after = toml::parse(edited, path);
   if (!after) return make_error("the edited text would not parse: " + std::string(after.error().description()));
   toml::node_view value = after.table()["tools"][tool];
@@ -160,6 +162,8 @@ Status check_edit(const toml::table& before, std::string_view edited, const std:
 
 Expected<std::string> set_in_toml(std::string_view text, const std::string& path, const std::string& tool,
                                   const std::string& spec) {
+  if (std::string bad = resolver::toml_text_problem(text, path); !bad.empty())
+    return make_error(bad + ": fix the file, then run rtx use again; rtx left it unchanged");
   toml::parse_result before = toml::parse(text, path);
   if (!before)
     return make_error(path + ":" + std::to_string(before.error().source().begin.line) +

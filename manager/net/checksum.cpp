@@ -59,6 +59,11 @@ std::string to_base64(std::string_view bytes) {
 Expected<std::string> from_base64(std::string_view text) {
   auto bad = [&] { return make_error("'" + std::string(text) + "' is not base64"); };
   if (text.empty() || text.size() % 4 != 0) return bad();
+  // Only the standard alphabet and padding: EVP_DecodeBlock would also skip whitespace.
+  for (char c : text)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' ||
+          c == '='))
+      return bad();
   // EVP_DecodeBlock decodes padding as zero bytes; they are counted and dropped.
   std::size_t padding = 0;
   while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;

@@ -1,6 +1,8 @@
 #include "manager/store/recovery.hpp"
 
 #include <dirent.h>
+#include <signal.h>
+#include <cerrno>
 
 #include <algorithm>
 #include <set>
@@ -13,6 +15,7 @@
 #include "manager/store/reaper.hpp"
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/plugin_downloads.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::store {
@@ -94,10 +97,33 @@ void sweep_staging(const resolver::StoreLayout& layout, const std::string& tool,
     if (util::remove_tree(path)) report.actions.push_back("removed abandoned extraction " + path);
 }
 
+// Temporary files of atomic writes (".tmp.<name>.<pid>.<n>", atomic_file.cpp)
+// whose writer is dead: a SIGKILL between create and rename left them. A live
+// writer's (or a reused pid's) file is left for a later sweep.
+void sweep_temp_files(const std::string& dir, RecoveryReport& report) {
+  std::vector<std::string> stale;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (dirent* de = ::readdir(d)) {
+      std::string name = de->d_name;
+      if (name.rfind(".tmp.", 0) != 0) continue;
+      std::size_t last = name.rfind('.');
+      std::size_t before = last == std::string::npos || last == 0 ? std::string::npos : name.rfind('.', last - 1);
+      if (before == std::string::npos || before < 4) continue;
+      std::string pid_text = name.substr(before + 1, last - before - 1);
+      if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+        continue;
+      if (::kill(pid_t(std::stol(pid_text)), 0) != 0 && errno == ESRCH) stale.push_back(dir + "/" + name);
+    }
+    ::closedir(d);
+  }
+  for (const auto& path : stale)
+    if (::unlink(path.c_str()) == 0) report.actions.push_back("removed abandoned temporary file " + path);
+}
+
 }  // namespace
 
 RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary,
-                             const std::string& state_dir) {
+                             const std::string& state_dir, const std::string& download_root) {
   RecoveryReport report;
   bool changed = false;
   for (const std::string& tool : list_tools(layout)) {
@@ -109,6 +135,8 @@ RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::str
         report.actions.push_back("finished reaping " + e.path);
     }
     sweep_staging(layout, tool, report);
+    sweep_temp_files(layout.store_dir(tool), report);
+    sweep_temp_files(layout.installs_dir(tool), report);
     auto tool_lock = FileLock::acquire(layout.tool_lock(tool), LockMode::Exclusive);
     if (!tool_lock) continue;
     if (util::exists(layout.store_dir(tool) + "/.commit")) {
@@ -120,8 +148,14 @@ RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::str
     }
     if (repair_pointers(layout, tool, report)) changed = true;
   }
+  sweep_temp_files(layout.shims_dir(), report);
   if (changed)
     if (auto st = reshim(layout, shim_binary); !st) report.actions.push_back(st.error() + ": run 'rtx reshim'");
+  if (!download_root.empty()) {
+    auto sweep = util::sweep_plugin_downloads(layout, download_root);
+    report.actions.insert(report.actions.end(), sweep.removed.begin(), sweep.removed.end());
+    report.actions.insert(report.actions.end(), sweep.errors.begin(), sweep.errors.end());
+  }
   return report;
 }
 

@@ -16,7 +16,8 @@ struct RecoveryReport {
 };
 
 // `state_dir`: where an interrupted commit logs the succession it finishes.
+// `download_root`: $RTX_CACHE_DIR/plugin-downloads, swept of killed installs' folders.
 RecoveryReport recover_store(const resolver::StoreLayout& layout, const std::string& shim_binary,
-                             const std::string& state_dir = {});
+                             const std::string& state_dir = {}, const std::string& download_root = {});
 
 }  // namespace rtx::store

@@ -2,7 +2,10 @@
 // leave behind is repaired, and nothing an installer is working on is touched.
 #include "manager/store/recovery.hpp"
 
+#include <unistd.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -77,6 +80,27 @@ TEST_F(Recovery, SweepsExtractionStagingLeftByACrashButNotOneInUse) {
   EXPECT_THAT(joined(report), HasSubstr(stale));
   EXPECT_TRUE(std::filesystem::exists(live)) << "the extraction of a running install was swept";
   EXPECT_TRUE(entry_intact(building));
+}
+
+// A SIGKILL between an atomic write's create and rename leaves ".tmp.<name>.<pid>.<n>"
+// (found by the soak test); only a dead writer's is removed.
+TEST_F(Recovery, RemovesTemporaryFilesOfDeadWritersOnly) {
+  make_entry("node", "20.0.0-bbb", EntryState::Ready);
+  point("node", "20.0.0", "20.0.0-bbb");
+  test::ForkedChild dead([](int) { return 0; });
+  pid_t gone = dead.pid();
+  dead.kill_and_reap();
+  std::string dir = layout.store_dir("node");
+  std::string stale = dir + "/.tmp.20.0.0-bbb.state." + std::to_string(gone) + ".3";
+  std::string live = dir + "/.tmp.20.0.0-bbb.state." + std::to_string(::getpid()) + ".4";
+  std::string link = layout.installs_dir("node") + "/.tmp.20." + std::to_string(gone) + ".0";
+  for (const auto& f : {stale, live}) std::ofstream(f) << "READY\n";
+  std::filesystem::create_symlink("20.0.0", link);
+  auto report = recover_store(layout, shim_binary);
+  EXPECT_FALSE(std::filesystem::exists(stale)) << joined(report);
+  EXPECT_FALSE(std::filesystem::is_symlink(link)) << joined(report);
+  EXPECT_TRUE(std::filesystem::exists(live)) << "a live writer's temporary file was removed";
+  EXPECT_THAT(joined(report), HasSubstr(stale));
 }
 
 TEST_F(Recovery, RemovesFailedEntriesAndOrphanedSidecars) {

@@ -14,7 +14,8 @@ namespace rtx::test {
 class ScopedTmpfs {
  public:
   ScopedTmpfs(const std::string& dir, const std::string& size) : dir_(dir) {
-    if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, ("size=" + size).c_str()) == 0)
+    // mode=0755: a fresh tmpfs is 1777, which rtx refuses as a root (DESIGN.md §2).
+    if (::mount("tmpfs", dir.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, ("size=" + size + ",mode=0755").c_str()) == 0)
       mounted_ = true;
     else
       error_ = std::string("cannot mount a tmpfs on ") + dir + ": " + std::strerror(errno) +

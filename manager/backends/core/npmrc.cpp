@@ -257,9 +257,10 @@ Expected<NpmRegistry> npm_registry(std::string_view package) {
     out.url = "https://registry.npmjs.org/";
     out.source = "npm's default";
   }
-  if (out.url.rfind("http://", 0) != 0 && out.url.rfind("https://", 0) != 0)
+  std::size_t scheme = out.url.rfind("https://", 0) == 0 ? 8 : out.url.rfind("http://", 0) == 0 ? 7 : 0;
+  if (scheme == 0 || out.url.size() == scheme || out.url[scheme] == '/' || out.url[scheme] == ':')
     return make_error("the npm registry '" + out.url + "' (from " + out.source +
-                      ") is not an http:// or https:// URL: fix it there");
+                      ") is not an http:// or https:// URL with a host: fix it there");
   while (!out.url.empty() && out.url.back() == '/') out.url.pop_back();
   if (auto st = find_credentials(layers, out); !st) return Error{st.error()};
   return out;

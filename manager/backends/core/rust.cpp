@@ -1,4 +1,5 @@
 #include "manager/backends/core/rust.hpp"
+#include "resolver/toml_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -150,6 +151,7 @@ std::string rust_host_triple() { return gnu_arch() + "-unknown-linux-gnu"; }
 Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
                                           const std::string& triple) {
   std::string fix = std::string(": check ") + kMirrorVar;
+  if (std::string bad = resolver::toml_text_problem(text, source); !bad.empty()) return make_error(bad + fix);
   toml::parse_result parsed = toml::parse(text, source);
   if (!parsed) {
     const auto& err = parsed.error();
