@@ -6,6 +6,10 @@ int toml_non_ascii_line(std::string_view text) {
   enum class In { Code, Comment, Basic, Literal, MultiBasic, MultiLiteral };
   In in = In::Code;
   int line = 1;
+  // The last non-blank character in code: a string may start only where TOML
+  // allows one (after = [ , { . or first on a line). Elsewhere (`131"é…`)
+  // toml++ would scan on through what we took for a string.
+  char prev = '\n';
   std::size_t i = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
   auto triple = [&](char q) { return text.substr(i, 3) == std::string(3, q); };
   // After a closing """ or ''', up to two more quotes still belong to the string.
@@ -23,14 +27,20 @@ int toml_non_ascii_line(std::string_view text) {
         if (c == '#') {
           in = In::Comment;
         } else if (c == '"' || c == '\'') {
+          if (std::string_view("=[,{.\n").find(prev) == std::string_view::npos) return line;
+          prev = c;
           bool multi = triple(c);
           in = c == '"' ? (multi ? In::MultiBasic : In::Basic) : (multi ? In::MultiLiteral : In::Literal);
           i += multi ? 3 : 1;
           continue;
         }
+        if (c == '\n' || (c != ' ' && c != '\t' && c != '\r')) prev = c;
         break;
       case In::Comment:
-        if (c == '\n') in = In::Code;
+        if (c == '\n') {
+          in = In::Code;
+          prev = '\n';
+        }
         break;
       case In::Basic:
       case In::Literal:
@@ -38,7 +48,10 @@ int toml_non_ascii_line(std::string_view text) {
           i += 2;
           continue;
         }
-        if (c == '\n' || (c == '"' && in == In::Basic) || (c == '\'' && in == In::Literal)) in = In::Code;
+        if (c == '\n' || (c == '"' && in == In::Basic) || (c == '\'' && in == In::Literal)) {
+          in = In::Code;
+          prev = c;
+        }
         break;
       case In::MultiBasic:
         if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
@@ -66,7 +79,8 @@ std::string toml_text_problem(std::string_view text, std::string_view source) {
   int line = toml_non_ascii_line(text);
   if (line == 0) return {};
   return std::string(source) + ":" + std::to_string(line) +
-         ": invalid TOML: a non-ASCII character outside a string or comment (quote the key or value that holds it)";
+         ": invalid TOML: a non-ASCII character outside a string or comment, or a quote where no string can start "
+         "(quote the key or value that holds it)";
 }
 
 }  // namespace rtx::resolver

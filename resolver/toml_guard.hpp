@@ -11,7 +11,8 @@
 namespace rtx::resolver {
 
 // 0 when `text` has no byte >= 0x80 outside strings and comments (a leading
-// UTF-8 BOM is fine); otherwise the 1-based line of the first one.
+// UTF-8 BOM is fine) and every string starts where TOML allows one; otherwise
+// the 1-based line of the first offence.
 int toml_non_ascii_line(std::string_view text);
 
 // "<source>:<line>: a non-ASCII character outside a string or comment: …", or empty.

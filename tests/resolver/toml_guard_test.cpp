@@ -13,6 +13,7 @@ TEST(TomlGuard, NonAsciiInStringsAndCommentsIsFine) {
   EXPECT_EQ(toml_non_ascii_line("a = \"\"\"\nünï\n\"\"\"\nb = '''\n€\n'''\n"), 0);
   EXPECT_EQ(toml_non_ascii_line("a = \"esc \\\" é\"\n"), 0);
   EXPECT_EQ(toml_non_ascii_line("a = \"\"\"x\"\"\"\"\"\n"), 0) << "up to two quotes after the closing triple";
+  EXPECT_EQ(toml_non_ascii_line("[\"t\".'u']\nx = { \"k\" = [ # c\n  'v', \"w\" ] }\n[[\"arr\"]]\n"), 0);
 }
 
 TEST(TomlGuard, NonAsciiElsewhereGivesItsLine) {
@@ -20,6 +21,8 @@ TEST(TomlGuard, NonAsciiElsewhereGivesItsLine) {
   EXPECT_EQ(toml_non_ascii_line("[tools]\n\"t\"\xC3\x9Bt\" = 1\n"), 2);
   EXPECT_EQ(toml_non_ascii_line("a = \"x\"\nb = 'y'\nné = 1\n"), 3);
   EXPECT_EQ(toml_non_ascii_line("a = \"unterminated\nü = 1\n"), 2) << "a string ends at its line";
+  EXPECT_EQ(toml_non_ascii_line("[tools]\npython = [\".\" ,131\"[\xEF\xBB\xBB.r2\" }\n"), 2)
+      << "a quote where no string can start (toml++ scans on through it)";
 }
 
 TEST(TomlGuard, ConfigParsingReportsItAsOneLine) {
