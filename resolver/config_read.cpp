@@ -1,5 +1,4 @@
 #include "resolver/config_read.hpp"
-#include "resolver/toml_guard.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -9,6 +8,7 @@
 #include <cstdlib>
 
 #include "resolver/toml.hpp"
+#include "resolver/toml_guard.hpp"
 #include "resolver/unique_fd.hpp"
 
 namespace rtx::resolver {

@@ -1,7 +1,7 @@
 #include "resolver/config_toml.hpp"
-#include "resolver/toml_guard.hpp"
 
 #include "resolver/toml.hpp"
+#include "resolver/toml_guard.hpp"
 #include "resolver/version_spec.hpp"
 
 namespace rtx::resolver {

@@ -1,10 +1,10 @@
 #include "manager/config/settings.hpp"
-#include "resolver/toml_guard.hpp"
 
 #include <cerrno>
 
 #include "resolver/file_io.hpp"
 #include "resolver/toml.hpp"
+#include "resolver/toml_guard.hpp"
 
 namespace rtx::config {
 

@@ -1,13 +1,14 @@
 #include "manager/backends/core/rust.hpp"
-#include "resolver/toml_guard.hpp"
 
 #include <algorithm>
 #include <cctype>
 
 #include "manager/backends/asdf_plugin.hpp"
 #include "manager/backends/core/fetch.hpp"
+#include "manager/util/modes.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/toml.hpp"
+#include "resolver/toml_guard.hpp"
 #include "resolver/version.hpp"
 #include "resolver/version_spec.hpp"
 
@@ -110,7 +111,8 @@ class RustBackend final : public Backend {
     if (!r.ok())
       return make_error("rust " + req.version + ": install.sh of " + url + " " + r.describe(timeout) +
                         ": see its output above");
-    return ok_status();
+    // install.sh writes with the user's umask, not through our extraction (DESIGN.md §2).
+    return util::mask_tree_modes(req.install_path);
   }
 
   Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
