@@ -15,7 +15,7 @@ struct Error {
 inline Error make_error(std::string message) { return Error{std::move(message)}; }
 
 template <typename T>
-class Expected {
+class [[nodiscard]] Expected {
  public:
   Expected(T value) : value_(std::move(value)) {}
   Expected(Error error) : error_(std::move(error.message)) {}

@@ -54,7 +54,8 @@ Status add_plugin_from_git(const resolver::StoreLayout& layout, const std::strin
                       "', or remove it first");
   if (auto st = util::make_dirs(layout.plugins_dir()); !st) return st;
   std::string tmp = layout.plugins_dir() + "/.tmp-" + name + "-" + std::to_string(::getpid());
-  util::remove_tree(tmp);
+  // A folder a killed `plugins add` left; if it cannot go, the clone below says why.
+  (void)util::remove_tree(tmp);
   std::string what = "adding plugin " + name + " from " + url;
   Status st = git({"clone", "--quiet", url, tmp}, what);
   if (st && ref) st = git({"-C", tmp, "checkout", "--quiet", *ref}, what + " at " + *ref);
@@ -64,10 +65,13 @@ Status add_plugin_from_git(const resolver::StoreLayout& layout, const std::strin
   if (st && ::rename(tmp.c_str(), dest.c_str()) != 0)
     st = make_error("cannot create " + dest + ": " + util::errno_text());
   if (!st) {
-    util::remove_tree(tmp);
+    (void)util::remove_tree(tmp);  // best effort: the clone's own error is the one to report
     return st;
   }
-  if (ref) store::write_file_atomic(ref_file(layout, name), *ref + "\n");
+  if (ref)
+    if (auto written = store::write_file_atomic(ref_file(layout, name), *ref + "\n"); !written)
+      return make_error("added plugin " + name + " but could not record its ref " + *ref + ": " + written.error() +
+                        ": run 'rtx plugins update " + name + "' after fixing it");
   return ok_status();
 }
 

@@ -215,7 +215,10 @@ int run(int argc, char** argv) {
   rtx::util::install_interrupt_handlers();
   if (recover) rtx::store::recover_store(ctx->layout, ctx->shim_binary, ctx->roots.state, ctx->download_root());
   int status = action(*ctx);
-  rtx::config::track_configs(ctx->roots.state, *ctx->configs_read);
+  // Tracking is what keeps a config's build from being retired by upgrades
+  // (DESIGN.md §7): a failure is worth one line, not the command's status.
+  if (auto tracked = rtx::config::track_configs(ctx->roots.state, *ctx->configs_read); !tracked)
+    note("cannot record the configs this command read: " + tracked.error());
   return status;
 }
 
