@@ -76,15 +76,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   };
   while (in.remaining_bytes() > 0 && made.bin_dirs.size() + made.env.size() + made.path_prepend.size() < 32) {
     switch (in.ConsumeIntegralInRange(0, 3)) {
-      case 0: made.bin_dirs.push_back(value()); break;
+      case 0:
+        made.bin_dirs.push_back(value());
+        break;
       case 1: {
         std::string key = value();
         std::erase(key, '=');
         if (!key.empty()) made.env.emplace_back(key, value());
         break;
       }
-      case 2: made.path_prepend.push_back(value()); break;
-      default: made.aliases.push_back(value()); break;
+      case 2:
+        made.path_prepend.push_back(value());
+        break;
+      default:
+        made.aliases.push_back(value());
+        break;
     }
   }
   check_roundtrip(made);

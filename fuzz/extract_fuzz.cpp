@@ -26,7 +26,7 @@ namespace {
 // Seeds carry entries aimed at this absolute path; it must never appear.
 constexpr const char* kEscape = "/dev/shm/rtx-fuzz-escape";
 
-std::string g_root;      // <root>/{sentinel/, work/{archive, out/}}
+std::string g_root;  // <root>/{sentinel/, work/{archive, out/}}
 std::string g_work;
 std::string g_sentinel;
 

@@ -83,7 +83,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view value = rtx::fuzz::as_text(data, size);
   if (value.find('\0') != std::string_view::npos) return 0;  // an environment variable cannot hold one
-  for (char c : pin_env_var(value))  // an environment variable name, whatever the tool
+  for (char c : pin_env_var(value))                          // an environment variable name, whatever the tool
     FUZZ_CHECK((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_');
   auto pin = decode_pin(value);
   if (!pin) return 0;

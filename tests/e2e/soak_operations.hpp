@@ -48,9 +48,9 @@ struct ManagerTally {
   std::map<std::string, int> ops;
   int sigkills = 0, sigints = 0, signals_landed = 0;
   std::map<std::string, int> fault_attempts, fault_fired;
-  std::vector<std::string> errors;           // an uninterrupted command failed for no stated reason
-  std::vector<std::string> broken_requests;  // after a cycle, a request had no READY build
-  std::vector<std::string> sigint_leftovers; // Ctrl-C left a BUILDING/FAILED entry (DESIGN.md §9)
+  std::vector<std::string> errors;            // an uninterrupted command failed for no stated reason
+  std::vector<std::string> broken_requests;   // after a cycle, a request had no READY build
+  std::vector<std::string> sigint_leftovers;  // Ctrl-C left a BUILDING/FAILED entry (DESIGN.md §9)
 };
 
 class Operations {
@@ -80,7 +80,7 @@ class Operations {
     const std::string& tool = any_tool();
     if (chance(0.3)) publish(any_tool(), 1 + int(pick(2)), chance(0.15));
     static const std::vector<std::pair<const char*, int>> weights{
-        {"upgrade", 20}, {"rollback", 10}, {"uninstall", 10}, {"install", 12},
+        {"upgrade", 20}, {"rollback", 10},         {"uninstall", 10},          {"install", 12},
         {"gc", 8},       {"upgrades-at-once", 12}, {"upgrade-vs-rollback", 6}, {"kill", 22}};
     int total = 0;
     for (const auto& w : weights) total += w.second;

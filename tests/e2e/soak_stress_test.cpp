@@ -110,10 +110,11 @@ TEST_F(Soak, soak_shims_never_fail_nor_drift_while_the_manager_is_upgraded_rolle
   const std::string stop = scratch("stop");
   std::vector<std::pair<std::string, Background>> running;
   for (const auto& u : users)
-    running.emplace_back(scratch("user-" + u.name), Background(start_shim_loop(world, u, scratch("user-" + u.name), stop, t0)));
+    running.emplace_back(scratch("user-" + u.name),
+                         Background(start_shim_loop(world, u, scratch("user-" + u.name), stop, t0)));
   for (const auto& tool : tool_names())
-    running.emplace_back(scratch("watch-" + tool),
-                         Background(start_watch_loop(world, tool, {users[0], users[1]}, scratch("watch-" + tool), stop, t0)));
+    running.emplace_back(scratch("watch-" + tool), Background(start_watch_loop(world, tool, {users[0], users[1]},
+                                                                               scratch("watch-" + tool), stop, t0)));
 
   // The cycles: every fourth kills a command at a named fault point, until
   // each has fired once; then at random ones.
