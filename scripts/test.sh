@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, runs every test (stress tests included),
-# then builds and runs the tests again under AddressSanitizer + UBSan.
+# then builds and runs the tests again under AddressSanitizer + UBSan, then the
+# fuzzers for a bounded time and the manager's tests under ThreadSanitizer.
 # Skip the slow stress tests locally with: RTX_SKIP_STRESS=1 scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
