@@ -1,7 +1,6 @@
 // rtx-shim: what every file in shims/ is (DESIGN.md §5).
 // argv[0] → tools (shims/.index) → request (§4) → pin/lease (§5) → execve by
 // store path. No Boost, no iostreams, no exceptions, no locale, no NSS; static.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>

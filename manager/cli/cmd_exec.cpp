@@ -1,6 +1,5 @@
 // rtx exec tool@spec… -- CMD ARGS: the shim's resolution and pin (DESIGN.md §5)
 // for several tools at once, their bin dirs first on PATH, then execvp.
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -12,6 +11,7 @@
 #include "resolver/handoff.hpp"
 
 namespace rtx::cli {
+
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command) {
   if (command.empty()) return fail("nothing to run: rtx exec TOOL@VERSION -- COMMAND ARGS");
   auto finder = ctx.finder();
