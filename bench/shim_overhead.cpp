@@ -8,7 +8,7 @@
 //   shim        shims/<cmd> → rtx-shim → tool (fresh resolution)
 //   shim+pin    the same with the ancestor's pin in the environment (§5 step 2)
 // Wall time per posix_spawn + wait4 (CLOCK_MONOTONIC), medians reported.
-// Peak RSS through rtx-bench-rss-probe (see rss_probe.c for why not from here).
+// Peak RSS through rtx-rss-probe (see rss_probe.c for why not from here).
 //
 //   rtx-bench-shim [--rounds N] [--warmup N] [--rss-runs N] [--shim PATH] [--compare PATH]
 //     --compare: a second rtx-shim build (say, with a proposed change) as one
@@ -195,7 +195,7 @@ int run(int argc, char** argv) {
     print_setup(store, hop);
     return 0;
   }
-  std::string probe = beside_self("rtx-bench-rss-probe");
+  std::string probe = beside_self("rtx-rss-probe");
 
   rtx::bench::FakeStore store(so);
   if (::chdir(store.project_leaf().c_str()) != 0) die("chdir " + store.project_leaf());

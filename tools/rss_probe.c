@@ -1,4 +1,4 @@
-/* rtx-bench-rss-probe PROG ARGS…: runs PROG and prints its peak RSS.
+/* rtx-rss-probe PROG ARGS…: runs PROG and prints its peak RSS.
  *
  * Why a separate tiny process: ru_maxrss of a child counts the memory it
  * shared with its parent before exec (all of it after vfork/posix_spawn, the
@@ -30,13 +30,13 @@ static long run(char** argv, int* status) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    fputs("usage: rtx-bench-rss-probe PROG [ARGS...]\n", stderr);
+    fputs("usage: rtx-rss-probe PROG [ARGS...]\n", stderr);
     return 2;
   }
   int status = 0;
   long floor_kib = run(NULL, &status);
   long kib = run(argv + 1, &status);
-  if (kib < 0 || floor_kib < 0) return perror("rtx-bench-rss-probe"), 2;
+  if (kib < 0 || floor_kib < 0) return perror("rtx-rss-probe"), 2;
   printf("maxrss_kib=%ld status=%d floor_kib=%ld\n", kib,
          WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status), floor_kib);
   return 0;
