@@ -9,8 +9,19 @@ scripts/deps.sh
 exclude=()
 [ -n "${RTX_SKIP_STRESS:-}" ] && exclude=(-LE stress)
 
+# ctest in BUILD_DIR; when a test fails, the end of its output is printed again
+# at the end of the log (a CI log may keep only its head and tail).
+run_ctest() {
+  local dir="$1"
+  shift
+  ctest --test-dir "$dir" --output-on-failure -j2 "$@" && return 0
+  local rc=$?
+  scripts/ctest_failures.sh "$dir"
+  return "$rc"
+}
+
 scripts/build.sh build -DRTX_BENCH=ON
-ctest --test-dir build --output-on-failure -j2 "${exclude[@]}"
+run_ctest build "${exclude[@]}"
 # ctest runs each test in a process of its own; the unit binaries also run
 # whole, so state one test leaves to the next (a reused libcurl handle) is
 # exercised as a long-lived rtx would.
@@ -22,7 +33,7 @@ done
 # Sanitizers: the same suite, with the binaries it drives built instrumented.
 scripts/build.sh build-asan -DRTX_SANITIZE=ON -DRTX_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j2 "${exclude[@]}"
+  run_ctest build-asan "${exclude[@]}"
 
 # Fuzzers (issue 8 item 12): each libFuzzer target of fuzz/ for a bounded
 # time, on a copy of its seed corpus: 7 s × 15 targets stays under 2 minutes
