@@ -7,6 +7,7 @@ packages=(
   libsimdjson-dev libtomlplusplus-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libbenchmark-dev valgrind spin
   libboost-json1.81-dev clang-14 libclang-rt-14-dev
+  zsh fish tmux man-db
 )
 missing=()
 for p in "${packages[@]}"; do

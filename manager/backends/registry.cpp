@@ -6,11 +6,27 @@ namespace rtx::backends {
 
 extern const char* const kRegistryToml;  // registry_data.cpp, generated from share/registry.toml
 
-std::optional<RegistryEntry> registry_lookup(std::string_view tool) {
+namespace {
+
+// The [tools] table of the compiled-in registry, parsed once; null if absent.
+const toml::table* registry_tools() {
   static const toml::parse_result parsed =
       toml::parse(std::string_view(kRegistryToml), std::string_view("share/registry.toml"));
-  if (!parsed) return std::nullopt;  // the build checks it parses (tests/manager)
-  const auto* value = parsed.table().at_path("tools").as_table();
+  if (!parsed) return nullptr;  // the build checks it parses (tests/manager)
+  return parsed.table().at_path("tools").as_table();
+}
+
+}  // namespace
+
+std::vector<std::string> registry_names() {
+  std::vector<std::string> names;
+  if (const auto* tools = registry_tools())
+    for (const auto& [key, value] : *tools) names.emplace_back(key.str());
+  return names;
+}
+
+std::optional<RegistryEntry> registry_lookup(std::string_view tool) {
+  const auto* value = registry_tools();
   if (!value) return std::nullopt;
   const auto* entry = value->get(tool);
   if (!entry || !entry->is_string()) return std::nullopt;

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rtx::backends {
 
@@ -14,5 +15,8 @@ struct RegistryEntry {
 };
 
 std::optional<RegistryEntry> registry_lookup(std::string_view tool);
+
+// Every short name the registry knows, in its file's order.
+std::vector<std::string> registry_names();
 
 }  // namespace rtx::backends

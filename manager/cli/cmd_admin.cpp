@@ -9,6 +9,8 @@
 #include "manager/store/recovery.hpp"
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/json.hpp"
+#include "manager/util/table.hpp"
 #include "manager/util/root_safety.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/printable.hpp"
@@ -28,8 +30,17 @@ int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& d
   return kExitOk;
 }
 
-int cmd_plugins_ls(Context& ctx) {
-  for (const auto& p : backends::list_plugins(ctx.layout)) fmt::print("{:<20} {}\n", p.name, p.dir);
+int cmd_plugins_ls(Context& ctx, bool json) {
+  auto plugins = backends::list_plugins(ctx.layout);
+  if (json) {
+    boost::json::array out;
+    for (const auto& p : plugins) out.push_back(boost::json::object{{"name", util::json_text(p.name)}, {"dir", util::json_text(p.dir)}});
+    util::print_json(out);
+    return kExitOk;
+  }
+  std::vector<std::vector<std::string>> table;
+  for (const auto& p : plugins) table.push_back({p.name, p.dir});
+  fmt::print("{}", util::format_table(table));
   return kExitOk;
 }
 

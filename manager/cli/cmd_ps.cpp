@@ -53,40 +53,6 @@ std::string time_text(std::int64_t t, bool utc) {
   return buf;
 }
 
-// The length of the UTF-8 sequence a byte starts; 0 when it cannot start one.
-std::size_t utf8_length(unsigned char c) {
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c < 0xE0) return 2;
-  if (c >= 0xE0 && c < 0xF0) return 3;
-  if (c >= 0xF0 && c < 0xF5) return 4;
-  return 0;
-}
-
-// Command lines are bytes and JSON is UTF-8: invalid sequences become U+FFFD.
-std::string utf8_clean(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
-    unsigned char c = at(0);
-    std::size_t len = utf8_length(c);
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (at(k) & 0xC0) == 0x80;
-    if (ok && len == 3) ok = !(c == 0xE0 && at(1) < 0xA0) && !(c == 0xED && at(1) >= 0xA0);  // overlong, surrogate
-    if (ok && len == 4) ok = !(c == 0xF0 && at(1) < 0x90) && !(c == 0xF4 && at(1) >= 0x90);  // overlong, > U+10FFFF
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  return out;
-}
-
-std::string js(std::string_view s) { return util::json_string(utf8_clean(s)); }
-
 // The table's COMMAND column: one line, cut at `width` bytes (never inside a
 // UTF-8 sequence) with "..." when longer.
 std::string command_cell(std::string command, std::size_t width) {
@@ -106,18 +72,24 @@ std::size_t screen_width() {
   return 160;
 }
 
-std::string json_rows(const std::vector<Row>& rows) {
-  std::string out = "[";
+boost::json::array json_rows(const std::vector<Row>& rows) {
+  boost::json::array out;
   for (const auto& r : rows) {
     const auto& h = r.holding;
-    out += fmt::format(
-        "{}\n{{\"pid\":{},\"tool\":{},\"version\":{},\"build\":{},\"state\":{},\"started\":{},\"command\":{},"
-        "\"path\":{},\"how\":{},\"pending\":{}}}",
-        out.size() > 1 ? "," : "", h.pid, js(h.build.tool), js(r.build->version), js(h.build.entry),
-        js(resolver::state_name(r.build->state)), js(time_text(r.holding.process.started, true)),
-        js(r.holding.process.command), js(r.build->path), js(h.how), r.build->pending ? "true" : "false");
+    out.push_back(boost::json::object{
+        {"pid", h.pid},
+        {"tool", util::json_text(h.build.tool)},
+        {"version", util::json_text(r.build->version)},
+        {"build", util::json_text(h.build.entry)},
+        {"state", resolver::state_name(r.build->state)},
+        {"started", time_text(h.process.started, true)},
+        {"command", util::json_text(h.process.command)},
+        {"path", util::json_text(r.build->path)},
+        {"how", util::json_text(h.how)},
+        {"pending", r.build->pending},
+    });
   }
-  return out + (rows.empty() ? "]\n" : "\n]\n");
+  return out;
 }
 
 std::string table(const std::vector<Row>& rows, const Builds& builds) {
@@ -203,7 +175,11 @@ int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json) {
     return a.holding.pid < b.holding.pid;
   });
 
-  std::string out = json ? json_rows(rows) : table(rows, builds);
+  if (json) {
+    util::print_json(json_rows(rows));
+    return kExitOk;
+  }
+  std::string out = table(rows, builds);
   std::fwrite(out.data(), 1, out.size(), stdout);
   return kExitOk;
 }

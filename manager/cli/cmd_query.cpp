@@ -8,6 +8,7 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/util/json.hpp"
+#include "manager/util/table.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/shim_index.hpp"
@@ -30,22 +31,27 @@ int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
     return resolver::pointer_entry(ctx.layout, e.tool, e.version) == e.name;
   };
   if (json) {
-    std::string out = "[";
-    for (const auto& e : rows) {
-      out += fmt::format("{}{{\"tool\":{},\"version\":{},\"build\":{},\"state\":{},\"path\":{},\"active\":{}}}",
-                         out.size() > 1 ? "," : "", util::json_string(e.tool), util::json_string(e.version),
-                         util::json_string(e.name), util::json_string(resolver::state_name(e.state)),
-                         util::json_string(e.path), pointed(e) ? "true" : "false");
-    }
-    fmt::print("{}]\n", out);
+    boost::json::array out;
+    for (const auto& e : rows)
+      out.push_back(boost::json::object{
+          {"tool", util::json_text(e.tool)},
+          {"version", util::json_text(e.version)},
+          {"build", util::json_text(e.name)},
+          {"state", resolver::state_name(e.state)},
+          {"path", util::json_text(e.path)},
+          {"active", pointed(e)},
+      });
+    util::print_json(out);
     return kExitOk;
   }
+  std::vector<std::vector<std::string>> table;
   for (const auto& e : rows)
-    fmt::print("{:<16} {:<16} {:<9} {}\n", e.tool, e.version, resolver::state_name(e.state), e.path);
+    table.push_back({e.tool, e.version, std::string(resolver::state_name(e.state)), e.path});
+  fmt::print("{}", util::format_table(table));
   return kExitOk;
 }
 
-int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix) {
+int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix, bool json) {
   auto backend = backends::backend_for(ctx.backend_env(), tool);
   if (!backend) return fail(backend.error());
   auto versions = (*backend)->list_remote();
@@ -56,22 +62,26 @@ int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std
     if (!s) return fail(s.error());
     spec = *s;
   }
-  bool any = false;
+  std::vector<std::string> shown;
   for (const auto& v : *versions)
-    if (!spec || resolver::spec_matches(*spec, v) || v == spec->text) {
-      fmt::print("{}\n", v);
-      any = true;
-    }
-  if (!any && spec && spec->kind == resolver::SpecKind::Version) {  // a backend's alias: what it means today
+    if (!spec || resolver::spec_matches(*spec, v) || v == spec->text) shown.push_back(v);
+  if (shown.empty() && spec && spec->kind == resolver::SpecKind::Version) {  // a backend's alias: what it means today
     auto alias = (*backend)->latest_stable(spec->text);
     if (!alias) return fail(alias.error());
     if (!alias->empty() && std::find(versions->begin(), versions->end(), *alias) != versions->end())
-      fmt::print("{}\n", *alias);
+      shown.push_back(*alias);
   }
+  if (json) {
+    boost::json::array out;
+    for (const auto& v : shown) out.push_back(util::json_text(v));
+    util::print_json(out);
+    return kExitOk;
+  }
+  for (const auto& v : shown) fmt::print("{}\n", v);
   return kExitOk;
 }
 
-int cmd_current(Context& ctx, const std::optional<std::string>& tool) {
+int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json) {
   auto finder = ctx.finder();
   std::vector<resolver::Request> requests;
   if (tool) {
@@ -85,15 +95,35 @@ int cmd_current(Context& ctx, const std::optional<std::string>& tool) {
     requests = std::move(*all);
   }
   int status = kExitOk;
+  std::vector<std::vector<std::string>> table;
+  boost::json::array out;
   for (const auto& r : requests) {
     auto m = installed_match(ctx, r);
-    if (m) {
-      fmt::print("{:<16} {:<16} {}\n", r.tool, m->version, r.source);
+    if (!m) status = kExitNotInstalled;
+    if (json) {
+      boost::json::array specs;
+      for (const auto& spec : r.specs) specs.push_back(util::json_text(spec.text));
+      boost::json::object row{{"tool", util::json_text(r.tool)},
+                              {"requested", std::move(specs)},
+                              {"source", util::json_text(r.source)},
+                              {"installed", bool(m)},
+                              {"version", nullptr},
+                              {"path", nullptr}};
+      if (m) {
+        row["version"] = util::json_text(m->version);
+        if (!m->entry.empty()) row["path"] = util::json_text(ctx.layout.entry_path(r.tool, m->entry));
+      }
+      out.push_back(std::move(row));
+    } else if (m) {
+      table.push_back({r.tool, m->version, r.source});
     } else {
-      fmt::print("{:<16} {:<16} {} (not installed: run 'rtx install')\n", r.tool, r.joined(), r.source);
-      status = kExitNotInstalled;
+      table.push_back({r.tool, r.joined(), r.source + " (not installed: run 'rtx install')"});
     }
   }
+  if (json)
+    util::print_json(out);
+  else
+    fmt::print("{}", util::format_table(table));
   return status;
 }
 

@@ -7,14 +7,15 @@
 #include <vector>
 
 #include "manager/cli/context.hpp"
+#include "manager/shell/cli_model.hpp"
 
 namespace rtx::cli {
 
 int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force);
 int cmd_uninstall(Context& ctx, const std::string& tool_version);
 int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json);
-int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix);
-int cmd_current(Context& ctx, const std::optional<std::string>& tool);
+int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix, bool json);
+int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_which(Context& ctx, const std::string& command);
 int cmd_where(Context& ctx, const std::string& tool_spec);
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
@@ -26,11 +27,15 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
 int cmd_rollback(Context& ctx, const std::string& tool, const std::optional<std::string>& to);
 int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);
-int cmd_plugins_ls(Context& ctx);
+int cmd_plugins_ls(Context& ctx, bool json);
 int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& url,
                     const std::optional<std::string>& ref);
 int cmd_plugins_update(Context& ctx, const std::vector<std::string>& names);
 int cmd_plugins_remove(Context& ctx, const std::string& name);
 int cmd_doctor(Context& ctx);
+int cmd_activate(Context& ctx, const std::string& shell);
+int cmd_deactivate(Context& ctx, const std::string& shell);
+int cmd_completion(const std::string& shell);
+int cmd_complete(Context& ctx, const shell::CliCommand& cli, const std::vector<std::string>& words);
 
 }  // namespace rtx::cli

@@ -7,6 +7,8 @@
 #include <exception>
 
 #include "manager/cli/commands.hpp"
+#include "manager/shell/cli_model.hpp"
+#include "manager/shell/man_page.hpp"
 #include "manager/config/tracked_configs.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/util/process_runner.hpp"
@@ -42,12 +44,39 @@ rtx::Status check_names(const Args& a, const std::vector<std::string>& tools) {
   return rtx::ok_status();
 }
 
+// The parser as plain data, for completion and the man page (cli_model.hpp).
+// Hidden commands (group "") are left out.
+rtx::shell::CliCommand describe(const CLI::App& app) {
+  rtx::shell::CliCommand c;
+  c.name = app.get_name();
+  c.help = app.get_description();
+  for (const CLI::Option* o : app.get_options()) {
+    if (!o->nonpositional()) {
+      c.positionals.push_back(rtx::shell::CliPositional{o->get_name(), o->get_description(), o->get_required(),
+                                                        o->get_items_expected_max() > 1,
+                                                        rtx::shell::word_kind(o->get_name())});
+      continue;
+    }
+    rtx::shell::CliOption opt;
+    for (const auto& n : o->get_snames()) opt.names.push_back("-" + n);
+    for (const auto& n : o->get_lnames()) opt.names.push_back("--" + n);
+    opt.help = o->get_description();
+    opt.takes_value = o->get_items_expected_max() > 0;  // a flag expects none
+    if (opt.takes_value && !o->get_lnames().empty()) opt.value = rtx::shell::word_kind("--" + o->get_lnames().front());
+    c.options.push_back(std::move(opt));
+  }
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); }))
+    c.subcommands.push_back(describe(*sub));
+  return c;
+}
+
 int run(int argc, char** argv) {
-  CLI::App app{"rtx: toolchain versions that never break what is running (see docs/)", "rtx"};
+  CLI::App app{"rtx: toolchain versions that never break what is running", "rtx"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "rtx 0.1.0");
+  app.set_version_flag("--version", "rtx " RTX_VERSION);
   Args a;
   std::function<int(Context&)> action;
+  std::function<int()> standalone;  // a command that needs no roots (completion, __man)
   std::vector<std::string> tool_args;     // names to validate before running
   std::vector<std::string> version_args;  // likewise, versions
   bool recover = true;
@@ -70,14 +99,16 @@ int run(int argc, char** argv) {
   auto* ls_remote = app.add_subcommand("ls-remote", "List versions available to install");
   ls_remote->add_option("tool", a.one)->required();
   ls_remote->add_option("prefix", a.opt_prefix);
+  ls_remote->add_flag("--json", a.json, "JSON array for scripts");
   ls_remote->callback([&] {
     tool_args = {a.one};
-    action = [&](Context& c) { return cmd_ls_remote(c, a.one, a.opt_prefix); };
+    action = [&](Context& c) { return cmd_ls_remote(c, a.one, a.opt_prefix, a.json); };
   });
 
   auto* current = app.add_subcommand("current", "Show the version each configured tool resolves to here");
   current->add_option("tool", a.opt_tool);
-  current->callback([&] { action = [&](Context& c) { return cmd_current(c, a.opt_tool); }; });
+  current->add_flag("--json", a.json, "JSON array for scripts");
+  current->callback([&] { action = [&](Context& c) { return cmd_current(c, a.opt_tool, a.json); }; });
 
   auto* which = app.add_subcommand("which", "Show the executable a shim would run here");
   which->add_option("command", a.one)->required();
@@ -150,6 +181,34 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_doctor(c); };
   });
 
+  auto* activate = app.add_subcommand("activate", "Print shell code that puts rtx's shims first on PATH");
+  activate->add_option("shell", a.one, "bash, zsh or fish")->required();
+  activate->footer("In ~/.bashrc: eval \"$(rtx activate bash)\"   ~/.zshrc: eval \"$(rtx activate zsh)\"\n"
+                   "~/.config/fish/config.fish: rtx activate fish | source");
+  activate->callback([&] {
+    recover = false;  // runs as every shell starts
+    action = [&](Context& c) { return cmd_activate(c, a.one); };
+  });
+  auto* deactivate = app.add_subcommand("deactivate", "Print shell code that undoes 'rtx activate'");
+  deactivate->add_option("shell", a.one, "bash, zsh or fish")->required();
+  deactivate->callback([&] {
+    recover = false;
+    action = [&](Context& c) { return cmd_deactivate(c, a.one); };
+  });
+  auto* completion = app.add_subcommand("completion", "Print the shell completion script (rtx activate loads it)");
+  completion->add_option("shell", a.one, "bash, zsh or fish")->required();
+  completion->callback([&] { standalone = [&] { return cmd_completion(a.one); }; });
+  // rtx(1), generated from this parser (the build installs it); not for people.
+  auto* man = app.add_subcommand("__man", "");
+  man->group("");
+  man->callback([&] {
+    standalone = [&] {
+      std::string page = rtx::shell::man_page(describe(app), "rtx " RTX_VERSION);
+      std::fwrite(page.data(), 1, page.size(), stdout);
+      return 0;
+    };
+  });
+
   auto* plugins = app.add_subcommand("plugins", "Manage asdf plugins");
   plugins->require_subcommand(1);
   auto* link = plugins->add_subcommand("link", "Use a local folder as the plugin NAME");
@@ -180,10 +239,19 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_plugins_remove(c, a.one); };
   });
   auto* pls = plugins->add_subcommand("ls", "List plugins");
-  pls->callback([&] { action = [&](Context& c) { return cmd_plugins_ls(c); }; });
+  pls->add_flag("--json", a.json, "JSON array for scripts");
+  pls->callback([&] { action = [&](Context& c) { return cmd_plugins_ls(c, a.json); }; });
+
+  // `rtx __complete -- WORD…`, what completion scripts run on each TAB: the
+  // words are the command line being typed, never parsed as rtx's arguments.
+  std::vector<std::string> raw(argv + 1, argv + argc);
+  if (raw.size() >= 2 && raw[0] == "__complete" && raw[1] == "--") {
+    auto ctx = make_context();
+    if (!ctx) return fail(ctx.error());
+    return cmd_complete(*ctx, describe(app), std::vector<std::string>(raw.begin() + 2, raw.end()));
+  }
 
   // `rtx exec node@20 -- node -v`: everything after "--" is the command.
-  std::vector<std::string> raw(argv + 1, argv + argc);
   auto dashdash = std::find(raw.begin(), raw.end(), "--");
   if (!raw.empty() && raw[0] == "exec" && dashdash != raw.end()) {
     a.command.assign(dashdash + 1, raw.end());
@@ -203,6 +271,7 @@ int run(int argc, char** argv) {
     }
   }
 
+  if (standalone) return standalone();
   if (auto st = check_names(a, tool_args); !st) return fail(st.error(), 2);
   for (const auto& v : version_args)
     if (auto st = rtx::resolver::validate_version(v); !st) return fail(st.error(), 2);

@@ -162,12 +162,18 @@ std::vector<std::string> World::environment() const {
       continue;
     env.push_back(kv);
   }
-  env.push_back("HOME=" + home());
-  env.push_back("RTX_DATA_DIR=" + data());
-  env.push_back("RTX_CONFIG_DIR=" + config());
-  env.push_back("RTX_CACHE_DIR=" + root_ + "/cache");
-  env.push_back("RTX_STATE_DIR=" + root_ + "/state");
-  env.push_back("PATH=" + shims() + ":" + std::string(RTX_BIN_DIR) + ":/usr/local/bin:/usr/bin:/bin");
+  // The world's own roots and PATH, unless set_env replaced one: a variable
+  // given twice is read as its first copy by getenv, its last by a shell.
+  auto add = [&](const std::string& key, const std::string& value) {
+    bool replaced = std::any_of(extra_env_.begin(), extra_env_.end(), [&](const auto& kv) { return kv.first == key; });
+    if (!replaced) env.push_back(key + "=" + value);
+  };
+  add("HOME", home());
+  add("RTX_DATA_DIR", data());
+  add("RTX_CONFIG_DIR", config());
+  add("RTX_CACHE_DIR", root_ + "/cache");
+  add("RTX_STATE_DIR", root_ + "/state");
+  add("PATH", shims() + ":" + std::string(RTX_BIN_DIR) + ":/usr/local/bin:/usr/bin:/bin");
   for (const auto& [k, v] : extra_env_) env.push_back(k + "=" + v);
   return env;
 }

@@ -210,6 +210,14 @@ TEST(ConfigFile, TomlBadSyntax) {
   expect_error_at("[tools]\nnode = \"20\"\nnode = \"18\"\n", ConfigFormat::Toml, 3);  // duplicate key
 }
 
+// A table header whose key starts with a character no key can start with:
+// toml++ asserted here in builds with asserts (fuzz/config_toml), where the
+// parse must end in this error line like any other.
+TEST(ConfigFile, TomlTableHeaderWithABadFirstCharacter) {
+  expect_error_at("[~ools]\nnode = \"20\"\n", ConfigFormat::Toml, 1);
+  expect_error_at("[tools]\nnode = \"20\"\n[[ ~x]]\n", ConfigFormat::Toml, 3);
+}
+
 TEST(ConfigFile, TomlNumberInsteadOfString) {
   std::string err = expect_error_at("[tools]\n\nnode = 20\n", ConfigFormat::Toml, 3);
   EXPECT_NE(err.find("node"), std::string::npos) << err;

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs rtx from this checkout in one command: missing Debian packages
+# (apt), a release build, then `cmake --install` into PREFIX (default
+# ~/.local): PREFIX/bin/rtx and rtx-shim, the man page, completions.
+#   scripts/install.sh [PREFIX]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+prefix="${1:-$HOME/.local}"
+scripts/deps.sh
+scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DRTX_TESTING=OFF -DRTX_BENCH=OFF -DRTX_FAULT_POINTS=OFF \
+  > build-release.log 2>&1 || { tail -50 build-release.log; exit 1; }
+cmake --install build-release --prefix "$prefix" > /dev/null
+echo "rtx installed in $prefix/bin. Add to your shell's rc file:"
+case "$(basename "${SHELL:-bash}")" in
+  zsh) echo "  eval \"\$($prefix/bin/rtx activate zsh)\"        # ~/.zshrc" ;;
+  fish) echo "  $prefix/bin/rtx activate fish | source        # ~/.config/fish/config.fish" ;;
+  *) echo "  eval \"\$($prefix/bin/rtx activate bash)\"       # ~/.bashrc" ;;
+esac
