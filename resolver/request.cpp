@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <array>
 #include <iterator>
+#include <string_view>
 
 #include "resolver/config_read.hpp"
 #include "resolver/file_io.hpp"
@@ -33,13 +35,31 @@ std::string version_env_var(std::string_view tool) {
   return var;
 }
 
+const std::string& RequestFinder::global_text() {
+  if (!global_loaded_) {
+    global_loaded_ = true;
+    ConfigRead global = read_config(roots_.config + "/config.toml", {});
+    if (global.access == ConfigAccess::Read) global_text_ = std::move(global.text);
+  }
+  return global_text_;
+}
+
 const std::vector<std::string>& RequestFinder::trusted() {
   if (!trusted_loaded_) {
     trusted_loaded_ = true;
-    ConfigRead global = read_config(roots_.config + "/config.toml", {});
-    trusted_ = trusted_config_paths(global.access == ConfigAccess::Read ? global.text : std::string());
+    trusted_ = trusted_config_paths(global_text());
   }
   return trusted_;
+}
+
+bool RequestFinder::idiomatic_enabled(std::string_view tool) {
+  if (!idiomatic_loaded_) {
+    idiomatic_loaded_ = true;
+    idiomatic_ = idiomatic_tools(global_text());
+  }
+  for (const auto& t : idiomatic_)
+    if (t == tool) return true;
+  return false;
 }
 
 void RequestFinder::warn(const std::string& line) {
@@ -51,7 +71,7 @@ void RequestFinder::warn(const std::string& line) {
   (void)!::write(STDERR_FILENO, out.data(), out.size());
 }
 
-Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
+Expected<const ConfigFile*> RequestFinder::load(const std::string& path, const IdiomaticFile* idiomatic) {
   for (const auto& [p, f] : cache_)
     if (p == path) return static_cast<const ConfigFile*>(f.get());
   const ConfigFile* none = nullptr;
@@ -74,7 +94,7 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
     case ConfigAccess::Failed:
       return make_error(path + ": cannot read: " + std::strerror(file.error) + ": fix its permissions or remove it");
   }
-  auto parsed = parse_config(path, file.text, format_of(path));
+  auto parsed = idiomatic ? parse_idiomatic(path, *idiomatic, file.text) : parse_config(path, file.text, format_of(path));
   if (!parsed) return Error{parsed.error()};
   if (on_read_) on_read_(path);
   cache_.emplace_back(path, std::make_unique<ConfigFile>(std::move(*parsed)));
@@ -83,8 +103,20 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path) {
 
 namespace {
 
-// Which of kConfigNames `dir` holds, as a bit mask: one directory listing
-// (open + getdents64 + close) instead of five failed opens per level.
+// Which of kConfigNames (bits 0-4) and kIdiomaticFiles (bits 5-11) `dir`
+// holds, as a bit mask: one directory listing (open + getdents64 + close)
+// instead of a failed open per name and level.
+constexpr unsigned kIdiomaticBit = std::size(kConfigNames);
+static_assert(kIdiomaticBit + kIdiomaticCount <= 32);
+
+// kConfigNames then kIdiomaticFiles' names, as string_views (sizes known).
+constexpr auto kNames = [] {
+  std::array<std::string_view, kIdiomaticBit + kIdiomaticCount> names{};
+  for (unsigned i = 0; i < kIdiomaticBit; ++i) names[i] = kConfigNames[i];
+  for (unsigned i = 0; i < kIdiomaticCount; ++i) names[kIdiomaticBit + i] = kIdiomaticFiles[i].name;
+  return names;
+}();
+
 unsigned config_names_in(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return 0;
@@ -98,8 +130,10 @@ unsigned config_names_in(const std::string& dir) {
       off += d->d_reclen;
       const char* name = d->d_name;
       if (name[0] != '.' && name[0] != 'r' && name[0] != 'm') continue;
-      for (unsigned i = 0; i < std::size(kConfigNames); ++i)
-        if (std::strcmp(name, kConfigNames[i]) == 0) present |= 1u << i;
+      // Lengths first: most entries (".git", "src") match no name's length.
+      std::string_view n(name);
+      for (unsigned i = 0; i < std::size(kNames); ++i)
+        if (n == kNames[i]) present |= 1u << i;
     }
   }
   ::close(fd);
@@ -110,8 +144,8 @@ unsigned config_names_in(const std::string& dir) {
 
 Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) {
   bool stop = false;
-  auto try_file = [&](const std::string& path) -> Status {
-    auto f = load(path);
+  auto try_file = [&](const std::string& path, const IdiomaticFile* idiomatic = nullptr) -> Status {
+    auto f = load(path, idiomatic);
     if (!f) return Error{f.error()};
     if (*f && visit(**f)) stop = true;
     return ok_status();
@@ -126,6 +160,13 @@ Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) 
       for (unsigned i = 0; present && i < std::size(kConfigNames); ++i) {
         if (!(present & (1u << i))) continue;
         if (auto st = try_file((dir == "/" ? "" : dir) + "/" + kConfigNames[i]); !st) return st;
+        if (stop) return ok_status();
+      }
+      // Idiomatic files rank after every config file of the same directory.
+      for (unsigned i = 0; (present >> kIdiomaticBit) && i < kIdiomaticCount; ++i) {
+        const IdiomaticFile& file = kIdiomaticFiles[i];
+        if (!(present & (1u << (kIdiomaticBit + i))) || !idiomatic_enabled(file.tool)) continue;
+        if (auto st = try_file((dir == "/" ? "" : dir) + "/" + file.name, &file); !st) return st;
         if (stop) return ok_status();
       }
       if (dir == "/") break;

@@ -1,5 +1,6 @@
 // Finding the request for a tool (DESIGN.md §4): environment, nearest config
-// from the working directory upward, then the global config.
+// (then the enabled idiomatic files) from the working directory upward, then
+// the global config.
 #pragma once
 
 #include <functional>
@@ -9,6 +10,7 @@
 
 #include "resolver/config_file.hpp"
 #include "resolver/expected.hpp"
+#include "resolver/idiomatic.hpp"
 #include "resolver/roots.hpp"
 #include "resolver/version_spec.hpp"
 
@@ -49,12 +51,18 @@ class RequestFinder {
   const std::string& cwd() const { return cwd_; }
 
  private:
-  // Parsed files, cached by path within this process (absent ones are not kept).
-  Expected<const ConfigFile*> load(const std::string& path);
+  // Parsed files, cached by path within this process (absent ones are not
+  // kept); an idiomatic file is parsed as `idiomatic` says.
+  Expected<const ConfigFile*> load(const std::string& path, const IdiomaticFile* idiomatic = nullptr);
   // Calls visit(file) for each existing config in precedence order until it returns true.
   Status walk(const std::function<bool(const ConfigFile&)>& visit);
   // Directories whose files count whoever owns them, read once when needed.
   const std::vector<std::string>& trusted();
+  // Whether `tool`'s idiomatic files count (the list is read once, when the
+  // walk first meets such a file).
+  bool idiomatic_enabled(std::string_view tool);
+  // The global config's text when it can be read (empty otherwise), read once.
+  const std::string& global_text();
   void warn(const std::string& line);
 
   Roots roots_;
@@ -63,6 +71,10 @@ class RequestFinder {
   std::function<void(const std::string&)> on_warning_;
   std::vector<std::string> trusted_;
   bool trusted_loaded_ = false;
+  std::vector<std::string> idiomatic_;
+  bool idiomatic_loaded_ = false;
+  std::string global_text_;
+  bool global_loaded_ = false;
   std::vector<std::pair<std::string, std::unique_ptr<ConfigFile>>> cache_;
 };
 
