@@ -1,4 +1,4 @@
-// rtx use [--global] tool@spec: installs what the spec selects, then records
+// rtx use [--global] tool@spec…: installs what each spec selects, then records
 // the spec in the config that names the tool, changing only its version's
 // bytes (config/config_edit.hpp, DESIGN.md §10).
 #include <string_view>
@@ -34,20 +34,27 @@ std::string target_file(const Context& ctx, const std::string& tool, bool global
 
 }  // namespace
 
-int cmd_use(Context& ctx, const std::string& tool_spec, bool global) {
-  auto ts = parse_tool_spec(tool_spec);
-  if (!ts) return fail(ts.error());
-  std::string spec_text = ts->spec.value_or("latest");
-  auto spec = resolver::parse_spec(spec_text);
-  if (!spec) return fail(spec.error());
-  // A file rtx must not edit is refused before anything is installed.
-  std::string path = target_file(ctx, ts->tool, global);
-  auto edit = config::plan_tool_spec(path, ts->tool, spec_text);
-  if (!edit) return fail(edit.error());
-  auto installed = ensure_installed(ctx, ts->tool, *spec, false);
-  if (!installed) return fail(installed.error());
-  if (auto st = config::commit(*edit); !st) return fail(st.error());
-  note("set " + ts->tool + " = \"" + spec_text + "\" in " + path + " (" + *installed + ")");
+int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global) {
+  // Every argument is checked before anything is installed or edited.
+  std::vector<std::pair<ToolSpec, std::string>> wanted;
+  for (const auto& text : tool_specs) {
+    auto ts = parse_tool_spec(text);
+    if (!ts) return fail(ts.error());
+    std::string spec_text = ts->spec.value_or("latest");
+    if (auto spec = resolver::parse_spec(spec_text); !spec) return fail(spec.error());
+    wanted.emplace_back(std::move(*ts), std::move(spec_text));
+  }
+  // Then one tool at a time: a file rtx must not edit is refused before that
+  // tool is installed; each edit reads the file as the previous one left it.
+  for (const auto& [ts, spec_text] : wanted) {
+    std::string path = target_file(ctx, ts.tool, global);
+    auto edit = config::plan_tool_spec(path, ts.tool, spec_text);
+    if (!edit) return fail(edit.error());
+    auto installed = ensure_installed(ctx, ts.tool, *resolver::parse_spec(spec_text), false);
+    if (!installed) return fail(installed.error());
+    if (auto st = config::commit(*edit); !st) return fail(st.error());
+    note("set " + ts.tool + " = \"" + spec_text + "\" in " + path + " (" + *installed + ")");
+  }
   return kExitOk;
 }
 

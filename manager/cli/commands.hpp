@@ -19,7 +19,7 @@ int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json)
 int cmd_which(Context& ctx, const std::string& command);
 int cmd_where(Context& ctx, const std::string& tool_spec);
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
-int cmd_use(Context& ctx, const std::string& tool_spec, bool global);
+int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global);
 int cmd_reshim(Context& ctx);
 int cmd_gc(Context& ctx, bool dry_run, bool wait);
 int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entry);

@@ -127,9 +127,9 @@ int run(int argc, char** argv) {
   });
 
   auto* use = app.add_subcommand("use", "Install a version and record it in rtx.toml (or the global config)");
-  use->add_option("tool@spec", a.one)->required();
+  use->add_option("tool@spec", a.tool_specs, "One or more, e.g. node@20 python@3.12")->required();
   use->add_flag("-g,--global", a.global, "Write $RTX_CONFIG_DIR/config.toml");
-  use->callback([&] { action = [&](Context& c) { return cmd_use(c, a.one, a.global); }; });
+  use->callback([&] { action = [&](Context& c) { return cmd_use(c, a.tool_specs, a.global); }; });
 
   auto* reshim = app.add_subcommand("reshim", "Rewrite shims/ and shims/.index from the installed builds");
   reshim->callback([&] { action = [&](Context& c) { return cmd_reshim(c); }; });

@@ -35,6 +35,20 @@ TEST_F(UseAndExec, UseInstallsWhatIsMissing) {
   EXPECT_EQ(world.shim("hello", {}, p).out.rfind("hello 1.0.0", 0), 0u);
 }
 
+// Several tools in one call; a bad spec anywhere changes nothing at all.
+TEST_F(UseAndExec, UseTakesSeveralToolsAndChecksThemAllFirst) {
+  world.link_sample_plugin("hola");
+  std::string p = world.make_project("multi", "rtx.toml", "# ours\n[tools]\n");
+  Output bad = world.rtx({"use", "hello@1", "hola@../x"}, p);
+  EXPECT_NE(bad.status, 0);
+  EXPECT_EQ(world.read(p + "/rtx.toml"), "# ours\n[tools]\n");
+  EXPECT_TRUE(world.store_names("hola").empty());
+  Output o = world.rtx({"use", "hello@1", "hola@2.0.0"}, p);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(world.read(p + "/rtx.toml"), "# ours\n[tools]\nhello = \"1\"\nhola = \"2.0.0\"\n");
+  EXPECT_FALSE(world.store_names("hola").empty());
+}
+
 TEST_F(UseAndExec, UseGlobalWritesTheGlobalConfig) {
   ASSERT_EQ(world.rtx({"use", "--global", "hello@2.0.0"}).status, 0);
   EXPECT_NE(world.read(world.config() + "/config.toml").find("hello = \"2.0.0\""), std::string::npos);
