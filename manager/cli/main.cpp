@@ -143,6 +143,18 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force); };
   });
 
+  auto* outdated = app.add_subcommand("outdated", "Configured tools with a newer version their request allows");
+  outdated->add_option("tool", a.tool_specs, "Tools to check (default: every tool configured here)");
+  outdated->add_flag("--json", a.json, "JSON array for scripts");
+  outdated->callback([&] {
+    tool_args = a.tool_specs;
+    action = [&](Context& c) { return cmd_outdated(c, a.tool_specs, a.json); };
+  });
+
+  auto* latest = app.add_subcommand("latest", "Print the newest remote version of a tool, or of a prefix");
+  latest->add_option("tool[@prefix]", a.one, "e.g. node, node@20")->required();
+  latest->callback([&] { action = [&](Context& c) { return cmd_latest(c, a.one); }; });
+
   auto* rollback = app.add_subcommand("rollback", "Bring back the build the last upgrade replaced");
   rollback->add_option("tool", a.one)->required();
   rollback->add_option("--to", a.opt_prefix, "The version to go back to (default: the most recent replaced build)");

@@ -5,6 +5,7 @@ namespace rtx::shell {
 WordKind word_kind(const std::string& name) {
   if (name == "tool@spec") return WordKind::ToolSpec;
   if (name == "tool@version" || name == "tool[@spec]") return WordKind::Installed;
+  if (name == "tool[@prefix]") return WordKind::Tool;
   if (name == "tool" || name == "name") return WordKind::Tool;
   if (name == "command") return WordKind::Command;
   if (name == "dir") return WordKind::Path;
