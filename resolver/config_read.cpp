@@ -99,4 +99,15 @@ std::vector<std::string> trusted_config_paths(std::string_view global_config_tex
   return out;
 }
 
+bool auto_install_enabled(std::string_view global_config_text) {
+  if (const char* env = std::getenv("RTX_AUTO_INSTALL"); env && *env) {
+    std::string_view v(env);
+    return !(v == "0" || v == "false" || v == "no" || v == "off");
+  }
+  if (global_config_text.empty() || toml_non_ascii_line(global_config_text) != 0) return true;
+  toml::parse_result parsed = toml::parse(global_config_text);
+  if (!parsed) return true;
+  return parsed.table()["settings"]["auto_install"].value_or(true);
+}
+
 }  // namespace rtx::resolver

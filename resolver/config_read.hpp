@@ -40,4 +40,9 @@ bool is_under_any(std::string_view path, const std::vector<std::string>& dirs);
 // config), plus RTX_TRUSTED_CONFIG_PATHS (colon-separated). Absolute paths only.
 std::vector<std::string> trusted_config_paths(std::string_view global_config_text);
 
+// Whether a shim installs a configured but missing version (DESIGN.md §4):
+// on unless RTX_AUTO_INSTALL is 0/false/no/off, or, when that is unset,
+// `[settings] auto_install = false` in the global config's text.
+bool auto_install_enabled(std::string_view global_config_text);
+
 }  // namespace rtx::resolver

@@ -10,6 +10,7 @@
 
 #include "resolver/acquire.hpp"
 #include "resolver/build_meta.hpp"
+#include "resolver/config_read.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/handoff.hpp"
 #include "resolver/printable.hpp"
@@ -54,6 +55,31 @@ void apply_build_env(const BuildMeta& meta) {
   }
 }
 
+// Auto-install (DESIGN.md §4): a configured version that is missing is handed
+// to `rtx __auto-install` (exec, not a child), which installs it under the
+// install lock, progress on stderr, then execs this shim again to run the
+// command pinned. RTX_AUTO_INSTALLED marks that second run so a version the
+// install did not produce fails instead of looping.
+bool auto_install_wanted(const Roots& roots, const std::string& tool, const std::string& auto_installed) {
+  if (tool == auto_installed) return false;
+  ConfigRead global = read_config(roots.config + "/config.toml", {});
+  return auto_install_enabled(global.access == ConfigAccess::Read ? global.text : std::string());
+}
+
+void exec_auto_install(const StoreLayout& layout, const std::string& command, const std::string& tool,
+                       const Request& request, char** argv) {
+  std::string self = read_link("/proc/self/exe");
+  std::string rtx = self.substr(0, self.rfind('/') + 1) + "rtx";
+  if (self.empty() || ::access(rtx.c_str(), X_OK) != 0) return;  // no rtx beside the shim: say "not installed"
+  std::string shim = layout.shims_dir() + "/" + command;
+  std::vector<char*> args{const_cast<char*>(rtx.c_str()), const_cast<char*>("__auto-install"),
+                          const_cast<char*>(tool.c_str()), const_cast<char*>(request.specs.front().text.c_str()),
+                          const_cast<char*>("--"), shim.data()};
+  for (char** a = argv + 1; *a; ++a) args.push_back(*a);
+  args.push_back(nullptr);
+  ::execv(rtx.c_str(), args.data());
+}
+
 [[noreturn]] void exec(const std::string& exe, char** argv) {
   argv[0] = const_cast<char*>(exe.c_str());
   ::execv(exe.c_str(), argv);
@@ -86,6 +112,13 @@ int main(int argc, char** argv) {
   if (command.empty() || command.find('/') != std::string::npos)
     fail(kCannotRun, "rtx-shim: '" + command + "' is not a command name: give a name without '/'");
 
+  // Set only for the run an auto-install hands back to; never passed on.
+  std::string auto_installed;
+  if (const char* marker = std::getenv("RTX_AUTO_INSTALLED")) {
+    auto_installed = marker;
+    ::unsetenv("RTX_AUTO_INSTALLED");
+  }
+
   auto roots = roots_from_env();
   if (!roots) fail(kCannotRun, "rtx: " + roots.error());
   StoreLayout layout{roots->data};
@@ -110,6 +143,7 @@ int main(int argc, char** argv) {
     Acquired build;
     bool found = acquire_build(layout, *request, build);
     if (!build.warning.empty()) say(build.warning);
+    if (!found && auto_install_wanted(*roots, tool, auto_installed)) exec_auto_install(layout, command, tool, *request, argv);
     if (!found)
       fail(kNotInstalled, "rtx: " + tool + " " + request->joined() + " (asked by " + request->source +
                               ") is not installed, in " + cwd + ": run 'rtx install " + tool + "@" +

@@ -35,6 +35,8 @@ int cmd_plugins_remove(Context& ctx, const std::string& name);
 int cmd_doctor(Context& ctx);
 int cmd_outdated(Context& ctx, const std::vector<std::string>& tools, bool json);
 int cmd_latest(Context& ctx, const std::string& tool_spec);
+int cmd_auto_install(Context& ctx, const std::string& tool, const std::string& spec,
+                     const std::vector<std::string>& command);
 int cmd_activate(Context& ctx, const std::string& shell);
 int cmd_deactivate(Context& ctx, const std::string& shell);
 int cmd_completion(const std::string& shell);

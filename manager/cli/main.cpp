@@ -186,6 +186,16 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_reap_wait(c, a.one, a.two); };
   });
 
+  // What a shim execs for a configured but missing version (DESIGN.md §4); not for people.
+  auto* auto_install = app.add_subcommand("__auto-install", "");
+  auto_install->group("");
+  auto_install->add_option("tool", a.one)->required();
+  auto_install->add_option("spec", a.two)->required();
+  auto_install->callback([&] {
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_auto_install(c, a.one, a.two, a.command); };
+  });
+
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
   doctor->callback([&] {
     recover = false;  // doctor runs recovery itself and reports it
@@ -265,7 +275,7 @@ int run(int argc, char** argv) {
 
   // `rtx exec node@20 -- node -v`: everything after "--" is the command.
   auto dashdash = std::find(raw.begin(), raw.end(), "--");
-  if (!raw.empty() && raw[0] == "exec" && dashdash != raw.end()) {
+  if (!raw.empty() && (raw[0] == "exec" || raw[0] == "__auto-install") && dashdash != raw.end()) {
     a.command.assign(dashdash + 1, raw.end());
     raw.erase(dashdash, raw.end());
     std::reverse(raw.begin(), raw.end());

@@ -174,6 +174,9 @@ std::vector<std::string> World::environment() const {
   add("RTX_CACHE_DIR", root_ + "/cache");
   add("RTX_STATE_DIR", root_ + "/state");
   add("PATH", shims() + ":" + std::string(RTX_BIN_DIR) + ":/usr/local/bin:/usr/bin:/bin");
+  // Off unless a test turns it on (set_env("RTX_AUTO_INSTALL", "1")): most
+  // tests assert what a missing version does without it.
+  add("RTX_AUTO_INSTALL", "0");
   for (const auto& [k, v] : extra_env_) env.push_back(k + "=" + v);
   return env;
 }
