@@ -116,4 +116,12 @@ Expected<ConfigFile> parse_idiomatic(std::string path, const IdiomaticFile& file
   return config;
 }
 
+Expected<ConfigFile> parse_any_config(std::string path, std::string_view text) {
+  std::string_view base = std::string_view(path).substr(path.rfind('/') + 1);
+  for (const auto& file : kIdiomaticFiles)
+    if (base == file.name) return parse_idiomatic(std::move(path), file, text);
+  ConfigFormat format = format_of(path);
+  return parse_config(std::move(path), text, format);
+}
+
 }  // namespace rtx::resolver

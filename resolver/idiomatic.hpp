@@ -40,4 +40,9 @@ std::vector<std::string> idiomatic_tools(std::string_view global_config_text);
 // "go1.22" -> 1.22; rust's channel "stable" -> latest. Errors name path:line.
 Expected<ConfigFile> parse_idiomatic(std::string path, const IdiomaticFile& file, std::string_view text);
 
+// Any file a request can come from, parsed by its name: an idiomatic file as
+// above, anything else as parse_config does (the manager re-reads tracked
+// configs this way, DESIGN.md §7, and a tracked .nvmrc is not TOML).
+Expected<ConfigFile> parse_any_config(std::string path, std::string_view text);
+
 }  // namespace rtx::resolver

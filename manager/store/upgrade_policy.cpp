@@ -8,6 +8,7 @@
 #include "resolver/acquire.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/config_file.hpp"
+#include "resolver/idiomatic.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
@@ -62,7 +63,7 @@ StillNeeded still_needed(const resolver::StoreLayout& layout, const std::string&
                                tool + " build READY");
       continue;
     }
-    auto file = resolver::parse_config(path, text, resolver::format_of(path));
+    auto file = resolver::parse_any_config(path, text);
     if (!file) {
       out.warnings.push_back(file.error() + "; until it is fixed it keeps no " + tool + " build READY");
       continue;

@@ -56,5 +56,21 @@ TEST_F(IdiomaticFiles, AMissingVersionIs127NeverAnotherOne) {
   EXPECT_NE(o.err.find("3.3.0"), std::string::npos) << o.err;
 }
 
+// A tracked .ruby-version (an rtx command read it) keeps the build it
+// resolves to READY through an upgrade elsewhere, as any config does
+// (DESIGN.md §7): the upgrade re-reads it as what it is, not as TOML.
+TEST_F(IdiomaticFiles, ATrackedIdiomaticFileKeepsItsBuildThroughAnUpgrade) {
+  world.set_env("RTX_IDIOMATIC_VERSION_FILE_ENABLE_TOOLS", "ruby");
+  ASSERT_EQ(world.rtx({"current", "ruby"}, project).status, 0);  // now tracked
+  std::string fuzzy = world.make_project("fuzzy", ".tool-versions", "ruby 1\n");
+  world.set_env("HELLO_VERSIONS", "1.0.0 1.1.0 1.2.0 2.0.0");
+  Output o = world.rtx({"upgrade", "ruby"}, fuzzy);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_NE(o.err.find("stays READY"), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find("invalid TOML"), std::string::npos) << o.err;
+  EXPECT_EQ(world.shim("hello", {}, fuzzy).out.rfind("hello 1.2.0", 0), 0u);
+  EXPECT_EQ(world.shim("hello", {}, project).out.rfind("hello 1.1.0", 0), 0u);
+}
+
 }  // namespace
 }  // namespace rtx::e2e
