@@ -48,13 +48,14 @@ Expected<std::pair<std::string, int>> rust_toml_channel(const std::string& path,
   if (std::string problem = toml_text_problem(text, path); !problem.empty()) return make_error(problem);
   toml::parse_result parsed = toml::parse(text, std::string_view(path));
   if (!parsed)
-    return make_error(path + ":" + std::to_string(parsed.error().source().begin.line) + ": invalid TOML: " +
-                      std::string(parsed.error().description()) + " (fix the file)");
+    return make_error(path + ":" + std::to_string(parsed.error().source().begin.line) +
+                      ": invalid TOML: " + std::string(parsed.error().description()) + " (fix the file)");
   const toml::node* channel = parsed.table().at_path("toolchain.channel").node();
   if (!channel) return std::pair<std::string, int>{};
   const auto* s = channel->as_string();
   int line = int(channel->source().begin.line);
-  if (!s) return make_error(path + ":" + std::to_string(line) + ": [toolchain] channel must be a string like \"1.82.0\"");
+  if (!s)
+    return make_error(path + ":" + std::to_string(line) + ": [toolchain] channel must be a string like \"1.82.0\"");
   return std::pair<std::string, int>{s->get(), line};
 }
 
@@ -105,10 +106,17 @@ Expected<ConfigFile> parse_idiomatic(std::string path, const IdiomaticFile& file
         return make_error(config.path + ":" + std::to_string(number) + ": '" + std::string(line) +
                           "' is not one version: write one version per line");
       std::string spec(line);
-      if (file.tool == std::string_view("node")) spec = node_spec(line);
-      else if (file.tool == std::string_view("rust")) spec = rust_spec(line);
-      else if (file.tool == std::string_view("ruby") && starts_with(line, "ruby-")) spec = line.substr(5);
-      else if (file.tool == std::string_view("go") && starts_with(line, "go")) spec = line.substr(2);
+      if (file.tool == std::string_view("node"))
+        spec = node_spec(line);
+      else if (file.tool == std::string_view("rust"))
+        spec = rust_spec(line);
+      else if (file.tool == std::string_view("ruby") && starts_with(line, "ruby-"))
+        spec = line.substr(5);
+      else if (file.tool == std::string_view("go") && starts_with(line, "go"))
+        spec = line.substr(2);
+      if (spec.empty())  // "ruby-" or "go" alone (found by fuzz/idiomatic)
+        return make_error(config.path + ":" + std::to_string(number) + ": '" + std::string(line) +
+                          "' names no version: write one, e.g. 1.2.3");
       entry.specs.push_back(std::move(spec));
     }
   }

@@ -21,9 +21,8 @@ struct IdiomaticFile {
 
 // In precedence order within one directory.
 inline constexpr IdiomaticFile kIdiomaticFiles[] = {
-    {".nvmrc", "node"},     {".node-version", "node"},         {".python-version", "python"},
-    {".ruby-version", "ruby"}, {".go-version", "go"},          {"rust-toolchain.toml", "rust"},
-    {"rust-toolchain", "rust"},
+    {".nvmrc", "node"},    {".node-version", "node"},       {".python-version", "python"}, {".ruby-version", "ruby"},
+    {".go-version", "go"}, {"rust-toolchain.toml", "rust"}, {"rust-toolchain", "rust"},
 };
 inline constexpr std::size_t kIdiomaticCount = std::size(kIdiomaticFiles);
 

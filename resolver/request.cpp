@@ -3,10 +3,10 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <array>
 #include <iterator>
 #include <string_view>
 
@@ -94,7 +94,8 @@ Expected<const ConfigFile*> RequestFinder::load(const std::string& path, const I
     case ConfigAccess::Failed:
       return make_error(path + ": cannot read: " + std::strerror(file.error) + ": fix its permissions or remove it");
   }
-  auto parsed = idiomatic ? parse_idiomatic(path, *idiomatic, file.text) : parse_config(path, file.text, format_of(path));
+  auto parsed =
+      idiomatic ? parse_idiomatic(path, *idiomatic, file.text) : parse_config(path, file.text, format_of(path));
   if (!parsed) return Error{parsed.error()};
   if (on_read_) on_read_(path);
   cache_.emplace_back(path, std::make_unique<ConfigFile>(std::move(*parsed)));

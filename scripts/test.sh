@@ -55,7 +55,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:ha
 stage "ctest asan+ubsan"
 
 # Fuzzers (issue 8 item 12): each libFuzzer target of fuzz/ for a bounded
-# time, on a copy of its seed corpus: 7 s × 15 targets stays under 2 minutes
+# time, on a copy of its seed corpus: 7 s × 16 targets stays under 2 minutes
 # of fuzzing. Then ThreadSanitizer (item 14) on the manager's and net's unit
 # tests and the npm dependency installer end to end.
 scripts/fuzz.sh 7

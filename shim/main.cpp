@@ -72,9 +72,9 @@ void exec_auto_install(const StoreLayout& layout, const std::string& command, co
   std::string rtx = self.substr(0, self.rfind('/') + 1) + "rtx";
   if (self.empty() || ::access(rtx.c_str(), X_OK) != 0) return;  // no rtx beside the shim: say "not installed"
   std::string shim = layout.shims_dir() + "/" + command;
-  std::vector<char*> args{const_cast<char*>(rtx.c_str()), const_cast<char*>("__auto-install"),
+  std::vector<char*> args{const_cast<char*>(rtx.c_str()),  const_cast<char*>("__auto-install"),
                           const_cast<char*>(tool.c_str()), const_cast<char*>(request.specs.front().text.c_str()),
-                          const_cast<char*>("--"), shim.data()};
+                          const_cast<char*>("--"),         shim.data()};
   for (char** a = argv + 1; *a; ++a) args.push_back(*a);
   args.push_back(nullptr);
   ::execv(rtx.c_str(), args.data());
@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
     Acquired build;
     bool found = acquire_build(layout, *request, build);
     if (!build.warning.empty()) say(build.warning);
-    if (!found && auto_install_wanted(*roots, tool, auto_installed)) exec_auto_install(layout, command, tool, *request, argv);
+    if (!found && auto_install_wanted(*roots, tool, auto_installed))
+      exec_auto_install(layout, command, tool, *request, argv);
     if (!found)
       fail(kNotInstalled, "rtx: " + tool + " " + request->joined() + " (asked by " + request->source +
                               ") is not installed, in " + cwd + ": run 'rtx install " + tool + "@" +

@@ -10,8 +10,8 @@
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/json.hpp"
-#include "manager/util/table.hpp"
 #include "manager/util/root_safety.hpp"
+#include "manager/util/table.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/printable.hpp"
 
@@ -34,7 +34,8 @@ int cmd_plugins_ls(Context& ctx, bool json) {
   auto plugins = backends::list_plugins(ctx.layout);
   if (json) {
     boost::json::array out;
-    for (const auto& p : plugins) out.push_back(boost::json::object{{"name", util::json_text(p.name)}, {"dir", util::json_text(p.dir)}});
+    for (const auto& p : plugins)
+      out.push_back(boost::json::object{{"name", util::json_text(p.name)}, {"dir", util::json_text(p.dir)}});
     util::print_json(out);
     return kExitOk;
   }

@@ -45,8 +45,7 @@ int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
     return kExitOk;
   }
   std::vector<std::vector<std::string>> table;
-  for (const auto& e : rows)
-    table.push_back({e.tool, e.version, std::string(resolver::state_name(e.state)), e.path});
+  for (const auto& e : rows) table.push_back({e.tool, e.version, std::string(resolver::state_name(e.state)), e.path});
   fmt::print("{}", util::format_table(table));
   return kExitOk;
 }

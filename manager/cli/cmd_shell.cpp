@@ -18,8 +18,7 @@ namespace {
 
 Expected<shell::Shell> shell_named(const std::string& name) {
   shell::Shell s{};
-  if (!shell::parse_shell(name, s))
-    return make_error("unknown shell '" + name + "': rtx supports bash, zsh and fish");
+  if (!shell::parse_shell(name, s)) return make_error("unknown shell '" + name + "': rtx supports bash, zsh and fish");
   return s;
 }
 
@@ -33,9 +32,8 @@ std::vector<std::string> installed(const Context& ctx, const std::string& only_t
   for (const auto& tool : store::list_tools(ctx.layout)) {
     if (!only_tool.empty() && tool != only_tool) continue;
     auto entries = store::list_entries(ctx.layout, tool);
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-      return resolver::compare_versions(a.version, b.version) > 0;
-    });
+    std::sort(entries.begin(), entries.end(),
+              [](const auto& a, const auto& b) { return resolver::compare_versions(a.version, b.version) > 0; });
     for (const auto& e : entries)
       if (e.state == resolver::EntryState::Ready) out.push_back(only_tool.empty() ? tool + "@" + e.version : e.version);
   }
@@ -51,9 +49,7 @@ shell::WordSource word_source(const Context& ctx) {
     return out;
   };
   source.installed = [&ctx] { return installed(ctx, ""); };
-  source.versions = [&ctx](const std::string& tool) {
-    return installed(ctx, tool.substr(0, tool.find('@')));
-  };
+  source.versions = [&ctx](const std::string& tool) { return installed(ctx, tool.substr(0, tool.find('@'))); };
   source.commands = [&ctx] {
     std::vector<std::string> out;
     if (DIR* d = ::opendir(ctx.layout.shims_dir().c_str())) {

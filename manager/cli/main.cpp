@@ -7,9 +7,9 @@
 #include <exception>
 
 #include "manager/cli/commands.hpp"
+#include "manager/config/tracked_configs.hpp"
 #include "manager/shell/cli_model.hpp"
 #include "manager/shell/man_page.hpp"
-#include "manager/config/tracked_configs.hpp"
 #include "manager/store/recovery.hpp"
 #include "manager/util/process_runner.hpp"
 #include "manager/util/root_safety.hpp"
@@ -76,7 +76,7 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", "rtx " RTX_VERSION);
   Args a;
   std::function<int(Context&)> action;
-  std::function<int()> standalone;  // a command that needs no roots (completion, __man)
+  std::function<int()> standalone;        // a command that needs no roots (completion, __man)
   std::vector<std::string> tool_args;     // names to validate before running
   std::vector<std::string> version_args;  // likewise, versions
   bool recover = true;
@@ -205,8 +205,9 @@ int run(int argc, char** argv) {
 
   auto* activate = app.add_subcommand("activate", "Print shell code that puts rtx's shims first on PATH");
   activate->add_option("shell", a.one, "bash, zsh or fish")->required();
-  activate->footer("In ~/.bashrc: eval \"$(rtx activate bash)\"   ~/.zshrc: eval \"$(rtx activate zsh)\"\n"
-                   "~/.config/fish/config.fish: rtx activate fish | source");
+  activate->footer(
+      "In ~/.bashrc: eval \"$(rtx activate bash)\"   ~/.zshrc: eval \"$(rtx activate zsh)\"\n"
+      "~/.config/fish/config.fish: rtx activate fish | source");
   activate->callback([&] {
     recover = false;  // runs as every shell starts
     action = [&](Context& c) { return cmd_activate(c, a.one); };

@@ -30,9 +30,12 @@ std::string fish_remove(const std::string& quoted) {
 std::string shell_quote(Shell shell, const std::string& text) {
   std::string out = "'";
   for (char c : text) {
-    if (c == '\'') out += shell == Shell::Fish ? "\\'" : "'\\''";
-    else if (c == '\\' && shell == Shell::Fish) out += "\\\\";
-    else out += c;
+    if (c == '\'')
+      out += shell == Shell::Fish ? "\\'" : "'\\''";
+    else if (c == '\\' && shell == Shell::Fish)
+      out += "\\\\";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -45,7 +48,9 @@ std::string activate_script(Shell shell, const std::string& shims_dir, const std
            "# Nothing runs per prompt (the shims resolve versions). Undo: rtx deactivate\n" +
            fish_remove(quoted) +
            "set -gx PATH $__rtx_shims $__rtx_path\n"
-           "set -g __rtx_exe " + exe + "\n"
+           "set -g __rtx_exe " +
+           exe +
+           "\n"
            "function rtx --description 'rtx (activated: rtx deactivate undoes it)'\n"
            "    if test \"$argv[1]\" = deactivate\n"
            "        command $__rtx_exe deactivate fish | source\n"
@@ -61,7 +66,9 @@ std::string activate_script(Shell shell, const std::string& shims_dir, const std
          posix_remove(quoted) +
          "export PATH=\"${__rtx_shims}${__rtx_path:+:${__rtx_path}}\"\n"
          "unset __rtx_path __rtx_shims\n"
-         "__rtx_exe=" + exe + "\n"
+         "__rtx_exe=" +
+         exe +
+         "\n"
          "rtx() {\n"
          "  if [ \"${1-}\" = deactivate ]; then\n"
          "    eval \"$(command \"$__rtx_exe\" deactivate " +

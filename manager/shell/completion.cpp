@@ -52,10 +52,14 @@ Completion words_of(WordKind kind, const std::vector<std::string>& positionals, 
 }  // namespace
 
 bool parse_shell(std::string_view name, Shell& shell) {
-  if (name == "bash") shell = Shell::Bash;
-  else if (name == "zsh") shell = Shell::Zsh;
-  else if (name == "fish") shell = Shell::Fish;
-  else return false;
+  if (name == "bash")
+    shell = Shell::Bash;
+  else if (name == "zsh")
+    shell = Shell::Zsh;
+  else if (name == "fish")
+    shell = Shell::Fish;
+  else
+    return false;
   return true;
 }
 
@@ -77,8 +81,10 @@ Completion complete(const CliCommand& root, const std::vector<std::string>& word
     if (starts_with(w, "-")) {
       const CliOption* o = find_option(*cmd, w);
       if (o && o->takes_value && w.find('=') == std::string::npos) {
-        if (i + 2 < words.size()) ++i;  // its value is typed already
-        else wants_value = o;
+        if (i + 2 < words.size())
+          ++i;  // its value is typed already
+        else
+          wants_value = o;
       }
       continue;
     }
@@ -102,17 +108,18 @@ Completion complete(const CliCommand& root, const std::vector<std::string>& word
   } else if (!cmd->positionals.empty()) {
     std::size_t n = positionals.size();
     const auto& ps = cmd->positionals;
-    if (n < ps.size()) c = words_of(ps[n].kind, positionals, source);
-    else if (ps.back().many) c = words_of(ps.back().kind, positionals, source);
+    if (n < ps.size())
+      c = words_of(ps[n].kind, positionals, source);
+    else if (ps.back().many)
+      c = words_of(ps.back().kind, positionals, source);
   }
   // Only words that continue what is typed, each once, in order.
   std::vector<std::string> kept;
   for (auto& w : c.words) {
     if (!starts_with(w, current)) continue;
     std::string_view bare = std::string_view(w).substr(0, w.find('\t'));
-    bool seen = std::any_of(kept.begin(), kept.end(), [&](const std::string& k) {
-      return std::string_view(k).substr(0, k.find('\t')) == bare;
-    });
+    bool seen = std::any_of(kept.begin(), kept.end(),
+                            [&](const std::string& k) { return std::string_view(k).substr(0, k.find('\t')) == bare; });
     if (!seen) kept.push_back(std::move(w));
   }
   c.words = std::move(kept);

@@ -29,8 +29,8 @@ struct WordSource {
 };
 
 struct Completion {
-  bool files = false;                  // complete file names instead
-  std::vector<std::string> words;      // each "word" or "word\tdescription"
+  bool files = false;              // complete file names instead
+  std::vector<std::string> words;  // each "word" or "word\tdescription"
 };
 
 // What may stand in place of the last of `words` (the words after "rtx"),

@@ -8,8 +8,8 @@
 #include "resolver/acquire.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/config_file.hpp"
-#include "resolver/idiomatic.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/idiomatic.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::store {

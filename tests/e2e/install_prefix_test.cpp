@@ -31,7 +31,7 @@ TEST_F(InstallPrefix, PutsEachFileWhereItsUsersLook) {
                            "share/zsh/vendor-completions/_rtx", "share/fish/vendor_completions.d/rtx.fish",
                            "share/rtx/examples/asdf-hello/bin/install"})
     EXPECT_TRUE(fs::exists(prefix + "/" + file)) << file;
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((prefix + "/bin/rtx-shim").c_str(), &st), 0);
   EXPECT_TRUE(st.st_mode & S_IXUSR);
 }
@@ -57,7 +57,9 @@ TEST_F(InstallPrefix, TheDemoRunsFromThePrefixAlone) {
 
 TEST_F(InstallPrefix, ShimsRunTheShimBesideTheInstalledRtx) {
   world.set_env("PATH", prefix + "/bin:/usr/bin:/bin");
-  ASSERT_EQ(world.sh("rtx plugins link hello '" + prefix + "/share/rtx/examples/asdf-hello' && rtx install hello@1.1.0").status, 0);
+  ASSERT_EQ(world.sh("rtx plugins link hello '" + prefix + "/share/rtx/examples/asdf-hello' && rtx install hello@1.1.0")
+                .status,
+            0);
   EXPECT_EQ(fs::read_symlink(world.shims() + "/hello").string(), prefix + "/bin/rtx-shim");
 }
 

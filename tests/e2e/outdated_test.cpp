@@ -28,8 +28,11 @@ TEST_F(Outdated, ListsEachRequestThatCouldRunNewer) {
   ASSERT_EQ(o.status, 0) << o.err;
   EXPECT_EQ(o.out,
             "TOOL   REQUESTED  CURRENT  WANTED  LATEST  SOURCE\n"
-            "hello  1          1.0.0    1.1.0   2.1.0   " + project + "/.tool-versions\n"
-            "hola   2          2.0.0    2.1.0   2.1.0   " + project + "/.tool-versions\n");
+            "hello  1          1.0.0    1.1.0   2.1.0   " +
+                project +
+                "/.tool-versions\n"
+                "hola   2          2.0.0    2.1.0   2.1.0   " +
+                project + "/.tool-versions\n");
 }
 
 TEST_F(Outdated, JsonAndOneTool) {

@@ -18,10 +18,10 @@ using namespace rtx::e2e;
 namespace {
 
 struct ShellCase {
-  std::string name;     // "bash"
-  std::string run;      // how a script file runs in it: "bash --norc"
-  std::string eval;     // how a script activates: eval "$(rtx activate bash)"
-  std::string deeval;   // and deactivates
+  std::string name;         // "bash"
+  std::string run;          // how a script file runs in it: "bash --norc"
+  std::string eval;         // how a script activates: eval "$(rtx activate bash)"
+  std::string deeval;       // and deactivates
   std::string interactive;  // the command tmux starts
   std::string prepare;      // typed first in the terminal (zsh: load its completion system)
 };
@@ -32,8 +32,7 @@ std::vector<ShellCase> shells() {
        "env PS1='$ ' bash --norc --noprofile", ""},
       {"zsh", "zsh -f", "eval \"$(rtx activate zsh)\"", "rtx deactivate", "env PS1='$ ' zsh -f",
        "autoload -U compinit && compinit -u"},
-      {"fish", "fish --no-config", "rtx activate fish | source", "rtx deactivate",
-       "fish --no-config", ""},
+      {"fish", "fish --no-config", "rtx activate fish | source", "rtx deactivate", "fish --no-config", ""},
   };
 }
 
@@ -48,8 +47,9 @@ class ShellActivation : public ::testing::Test {
   // Runs `body` as a script file in `shell`; the PATH it starts with has no shims.
   Output run_script(const ShellCase& shell, const std::string& body) {
     std::string file = world.root() + "/script." + shell.name;
-    std::string set_path = shell.name == "fish" ? "set -gx PATH " + std::string(RTX_BIN_DIR) + " /usr/local/bin /usr/bin /bin\n"
-                                                : "PATH='" + plain_path() + "'\n";
+    std::string set_path = shell.name == "fish"
+                               ? "set -gx PATH " + std::string(RTX_BIN_DIR) + " /usr/local/bin /usr/bin /bin\n"
+                               : "PATH='" + plain_path() + "'\n";
     std::ofstream(file) << set_path << body;
     return world.sh(shell.run + " " + file);
   }
@@ -71,10 +71,11 @@ TEST_F(ShellActivation, ShimsComeFirstOnceEvenWhenSourcedTwice) {
 TEST_F(ShellActivation, ActivatingAgainAfterALaterPrependMovesTheShimsBackToTheFront) {
   for (const auto& shell : shells()) {
     std::string prepend = shell.name == "fish" ? "set -gx PATH /opt/x $PATH\n" : "PATH=\"/opt/x:$PATH\"\n";
-    Output o = run_script(shell, shell.eval + "\n" + prepend + print_path(shell) + shell.eval + "\n" + print_path(shell));
+    Output o =
+        run_script(shell, shell.eval + "\n" + prepend + print_path(shell) + shell.eval + "\n" + print_path(shell));
     ASSERT_EQ(o.status, 0) << shell.name << ": " << o.err;
-    EXPECT_EQ(o.out, "/opt/x:" + world.shims() + ":" + plain_path() + "\n" + world.shims() + ":/opt/x:" +
-                         plain_path() + "\n")
+    EXPECT_EQ(o.out,
+              "/opt/x:" + world.shims() + ":" + plain_path() + "\n" + world.shims() + ":/opt/x:" + plain_path() + "\n")
         << shell.name;
   }
 }
@@ -92,9 +93,11 @@ TEST_F(ShellActivation, AnActivatedShellRunsTheConfiguredVersionThroughItsShim) 
 
 TEST_F(ShellActivation, DeactivateRemovesEveryShimsEntryAndTheFunction) {
   for (const auto& shell : shells()) {
-    std::string check_function = shell.name == "fish" ? "functions -q rtx; and echo function-left\n"
-                                                       : "type rtx 2>/dev/null | grep -q function && echo function-left\n";
-    Output o = run_script(shell, shell.eval + "\n" + shell.deeval + "\n" + print_path(shell) + check_function + "true\n");
+    std::string check_function = shell.name == "fish"
+                                     ? "functions -q rtx; and echo function-left\n"
+                                     : "type rtx 2>/dev/null | grep -q function && echo function-left\n";
+    Output o =
+        run_script(shell, shell.eval + "\n" + shell.deeval + "\n" + print_path(shell) + check_function + "true\n");
     ASSERT_EQ(o.status, 0) << shell.name << ": " << o.err;
     EXPECT_EQ(o.out, plain_path() + "\n") << shell.name;
   }
@@ -115,9 +118,11 @@ TEST_F(ShellActivation, APathWithQuotesAndGlobCharactersIsTakenLiterally) {
 // function and completion run that rtx, so PATH need not hold it.
 TEST_F(ShellActivation, TheRtxFunctionRunsTheRtxThatActivatedIt) {
   for (const auto& shell : shells()) {
-    std::string activate = shell.name == "fish" ? std::string(RTX_BIN_DIR) + "/rtx activate fish | source\n"
-                                                : "eval \"$('" + std::string(RTX_BIN_DIR) + "/rtx' activate " + shell.name + ")\"\n";
-    std::string narrow = shell.name == "fish" ? "set -gx PATH $PATH[1] /usr/bin /bin\n" : "PATH=\"${PATH%%:*}:/usr/bin:/bin\"\n";
+    std::string activate = shell.name == "fish"
+                               ? std::string(RTX_BIN_DIR) + "/rtx activate fish | source\n"
+                               : "eval \"$('" + std::string(RTX_BIN_DIR) + "/rtx' activate " + shell.name + ")\"\n";
+    std::string narrow =
+        shell.name == "fish" ? "set -gx PATH $PATH[1] /usr/bin /bin\n" : "PATH=\"${PATH%%:*}:/usr/bin:/bin\"\n";
     Output o = run_script(shell, activate + narrow + "rtx --version\n" + shell.deeval + "\n" + print_path(shell));
     ASSERT_EQ(o.status, 0) << shell.name << ": " << o.err;
     EXPECT_EQ(o.out, "rtx 0.1.0\n/usr/bin:/bin\n") << shell.name;

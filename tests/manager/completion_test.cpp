@@ -16,7 +16,8 @@ CliCommand cli() {
                                         {{{"-f", "--force"}, "Build again", false, WordKind::None}},
                                         {{"tool@spec", "", false, true, WordKind::ToolSpec}},
                                         {}});
-  root.subcommands.push_back(CliCommand{"uninstall", "Retire", {}, {{"tool@version", "", true, false, WordKind::Installed}}, {}});
+  root.subcommands.push_back(
+      CliCommand{"uninstall", "Retire", {}, {{"tool@version", "", true, false, WordKind::Installed}}, {}});
   root.subcommands.push_back(CliCommand{"rollback",
                                         "Bring back",
                                         {{{"--to"}, "The version", true, WordKind::Version}},
@@ -25,7 +26,11 @@ CliCommand cli() {
   root.subcommands.push_back(CliCommand{"exec", "Run", {}, {{"tool@spec", "", false, true, WordKind::ToolSpec}}, {}});
   CliCommand plugins{"plugins", "Manage plugins", {}, {}, {}};
   plugins.subcommands.push_back(
-      CliCommand{"link", "Use a folder", {}, {{"name", "", true, false, WordKind::Tool}, {"dir", "", true, false, WordKind::Path}}, {}});
+      CliCommand{"link",
+                 "Use a folder",
+                 {},
+                 {{"name", "", true, false, WordKind::Tool}, {"dir", "", true, false, WordKind::Path}},
+                 {}});
   plugins.subcommands.push_back(CliCommand{"ls", "List", {}, {}, {}});
   root.subcommands.push_back(plugins);
   return root;

@@ -48,15 +48,21 @@ TEST(Idiomatic, RubyGoAndRustPrefixesAndChannels) {
   EXPECT_EQ(specs(".go-version", "go1.22.1\n"), V{"1.22.1"});
   EXPECT_EQ(specs("rust-toolchain", "1.82.0\n"), V{"1.82.0"});
   EXPECT_EQ(specs("rust-toolchain", "stable\n"), V{"latest"});
-  EXPECT_EQ(specs("rust-toolchain.toml", "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\"]\n"), V{"1.80.1"});
+  EXPECT_EQ(specs("rust-toolchain.toml", "[toolchain]\nchannel = \"1.80.1\"\ncomponents = [\"clippy\"]\n"),
+            V{"1.80.1"});
   EXPECT_EQ(specs("rust-toolchain", "[toolchain]\nchannel = \"stable\"\n"), V{"latest"});
   EXPECT_EQ(specs("rust-toolchain.toml", "[toolchain]\nprofile = \"minimal\"\n"), V{});
 }
 
 TEST(Idiomatic, BadFilesAreOneErrorNamingTheLine) {
-  EXPECT_EQ(specs(".nvmrc", "\n20 18\n"), V{"error: /p/.nvmrc:2: '20 18' is not one version: write one version per line"});
+  EXPECT_EQ(specs(".nvmrc", "\n20 18\n"),
+            V{"error: /p/.nvmrc:2: '20 18' is not one version: write one version per line"});
   auto channel = specs("rust-toolchain.toml", "[toolchain]\nchannel = 182\n");
-  EXPECT_EQ(channel[0].rfind("error: /p/rust-toolchain.toml:2: [toolchain] channel must be a string", 0), 0u) << channel[0];
+  EXPECT_EQ(channel[0].rfind("error: /p/rust-toolchain.toml:2: [toolchain] channel must be a string", 0), 0u)
+      << channel[0];
+  EXPECT_EQ(specs(".ruby-version", "ruby-\n"),
+            V{"error: /p/.ruby-version:1: 'ruby-' names no version: write one, e.g. 1.2.3"});
+  EXPECT_EQ(specs(".go-version", "\ngo\n"), V{"error: /p/.go-version:2: 'go' names no version: write one, e.g. 1.2.3"});
   auto broken = specs("rust-toolchain.toml", "[toolchain\n");
   EXPECT_EQ(broken[0].rfind("error: /p/rust-toolchain.toml:1: invalid TOML", 0), 0u) << broken[0];
 }
@@ -67,7 +73,8 @@ TEST(Idiomatic, EnabledToolsFromTheEnvironmentOrTheGlobalSettings) {
     EXPECT_EQ(idiomatic_tools("[settings]\nidiomatic_version_file_enable_tools = [\"ruby\"]\n"), (V{"node", "python"}));
   }
   test::ScopedEnv env("RTX_IDIOMATIC_VERSION_FILE_ENABLE_TOOLS", nullptr);
-  EXPECT_EQ(idiomatic_tools("[settings]\nidiomatic_version_file_enable_tools = [\"ruby\", \"go\"]\n"), (V{"ruby", "go"}));
+  EXPECT_EQ(idiomatic_tools("[settings]\nidiomatic_version_file_enable_tools = [\"ruby\", \"go\"]\n"),
+            (V{"ruby", "go"}));
   EXPECT_EQ(idiomatic_tools(""), V{});
   EXPECT_EQ(idiomatic_tools("[settings\n"), V{});
 }
@@ -85,7 +92,8 @@ class IdiomaticFinder : public ::testing::Test {
   std::string proj() const { return tmp_ / "work/proj"; }
   std::string cwd() const { return tmp_ / "work/proj/sub"; }
   void enable(const std::string& tools) {
-    test::write_file(roots_.config + "/config.toml", "[settings]\nidiomatic_version_file_enable_tools = " + tools + "\n");
+    test::write_file(roots_.config + "/config.toml",
+                     "[settings]\nidiomatic_version_file_enable_tools = " + tools + "\n");
   }
   // "<spec> from <source>", or "none".
   std::string found(const char* tool) {
@@ -118,8 +126,9 @@ TEST_F(IdiomaticFinder, RankAfterTheSameDirectorysConfigsBeforeOuterOnesAndTheGl
   test::write_file(cwd() + "/.node-version", "v21.1.0\n");
   EXPECT_EQ(found("node"), "21.1.0 from " + cwd() + "/.node-version");
   // Beats the global config, which names python too.
-  test::write_file(roots_.config + "/config.toml",
-                   "[settings]\nidiomatic_version_file_enable_tools = [\"node\", \"python\"]\n[tools]\npython = \"3.10\"\n");
+  test::write_file(
+      roots_.config + "/config.toml",
+      "[settings]\nidiomatic_version_file_enable_tools = [\"node\", \"python\"]\n[tools]\npython = \"3.10\"\n");
   EXPECT_EQ(found("python"), "3.10 from " + roots_.config + "/config.toml");
   test::write_file(proj() + "/.python-version", "3.12\n3.11\n");
   EXPECT_EQ(found("python"), "3.12 3.11 from " + proj() + "/.python-version");
