@@ -1,19 +1,14 @@
-// rtx reshim, rtx plugins link|ls, rtx doctor.
+// rtx reshim, rtx plugins link|ls|add|update|remove (rtx doctor: cmd_doctor.cpp).
 #include <fmt/core.h>
-
-#include <cstdlib>
 
 #include "manager/backends/plugin_git.hpp"
 #include "manager/backends/plugins.hpp"
 #include "manager/cli/commands.hpp"
-#include "manager/store/recovery.hpp"
 #include "manager/store/reshim.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/json.hpp"
-#include "manager/util/root_safety.hpp"
 #include "manager/util/table.hpp"
 #include "resolver/file_io.hpp"
-#include "resolver/printable.hpp"
 
 namespace rtx::cli {
 
@@ -71,30 +66,6 @@ int cmd_plugins_remove(Context& ctx, const std::string& name) {
   if (auto st = backends::remove_plugin(ctx.layout, name); !st) return fail(st.error());
   note("removed plugin " + name + "; its installed versions stay usable (see 'rtx ls')");
   return kExitOk;
-}
-
-int cmd_doctor(Context& ctx) {
-  int problems = 0;
-  std::vector<util::UnsafeRoot> unsafe = util::unsafe_roots(ctx.roots);
-  for (const auto& u : unsafe) {
-    fmt::print("problem: {} {}: another user could choose what your tools run: {}\n", resolver::printable(u.path),
-               u.problem, resolver::printable(u.fix));
-    ++problems;
-  }
-  if (unsafe.empty()) {  // repairing a folder someone else can write would act on their files
-    auto report = store::recover_store(ctx.layout, ctx.shim_binary, ctx.roots.state, ctx.download_root());
-    for (const auto& a : report.actions) fmt::print("repaired: {}\n", a);
-  }
-  if (!util::exists(ctx.shim_binary)) {
-    fmt::print("problem: the shim binary {} is missing: reinstall rtx or set RTX_SHIM_BINARY\n", ctx.shim_binary);
-    ++problems;
-  }
-  const char* path = std::getenv("PATH");
-  std::string p = std::string(":") + (path ? path : "") + ":";
-  if (p.find(":" + ctx.layout.shims_dir() + ":") == std::string::npos)
-    fmt::print("note: {} is not on PATH: add it to use the shims\n", ctx.layout.shims_dir());
-  fmt::print("data dir {}: {}\n", ctx.roots.data, problems ? "problems found" : "ok");
-  return problems ? kExitError : kExitOk;
 }
 
 }  // namespace rtx::cli

@@ -32,7 +32,7 @@ int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& ur
                     const std::optional<std::string>& ref);
 int cmd_plugins_update(Context& ctx, const std::vector<std::string>& names);
 int cmd_plugins_remove(Context& ctx, const std::string& name);
-int cmd_doctor(Context& ctx);
+int cmd_doctor(Context& ctx, bool json);
 int cmd_outdated(Context& ctx, const std::vector<std::string>& tools, bool json);
 int cmd_latest(Context& ctx, const std::string& tool_spec);
 int cmd_auto_install(Context& ctx, const std::string& tool, const std::string& spec,

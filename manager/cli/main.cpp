@@ -197,10 +197,12 @@ int run(int argc, char** argv) {
   });
 
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
+  doctor->add_flag("--json", a.json, "JSON object for scripts: ok, findings, repaired");
+  doctor->footer("Each finding is a problem (exit 1), a warning or a note, with its fix.");
   doctor->callback([&] {
     recover = false;  // doctor runs recovery itself and reports it
     check_roots = false;
-    action = [&](Context& c) { return cmd_doctor(c); };
+    action = [&](Context& c) { return cmd_doctor(c, a.json); };
   });
 
   auto* activate = app.add_subcommand("activate", "Print shell code that puts rtx's shims first on PATH");

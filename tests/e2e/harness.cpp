@@ -157,8 +157,9 @@ std::vector<std::string> World::environment() const {
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
     std::string key = kv.substr(0, kv.find('='));
+    // SHELL and ZDOTDIR too: `rtx doctor` reads the user's rc file through them.
     if (key.rfind("RTX_", 0) == 0 || key == "HOME" || key == "PATH" || key.rfind("XDG_", 0) == 0 ||
-        key.rfind("HELLO_", 0) == 0)
+        key.rfind("HELLO_", 0) == 0 || key == "SHELL" || key == "ZDOTDIR")
       continue;
     env.push_back(kv);
   }
