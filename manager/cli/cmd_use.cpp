@@ -1,11 +1,13 @@
-// rtx use [--global] tool@spec…: installs what each spec selects, then records
-// the spec in the config that names the tool, changing only its version's
-// bytes (config/config_edit.hpp, DESIGN.md §10).
+// rtx use [--global] [--pin|--fuzzy] tool@spec…: installs what each spec
+// selects, then records the spec (as typed, as mise; --pin: the exact version
+// installed; --fuzzy: its major) in the config that names the tool, changing
+// only its version's bytes (config/config_edit.hpp, DESIGN.md §10).
 #include <string_view>
 #include <vector>
 
 #include "manager/cli/commands.hpp"
 #include "manager/config/config_edit.hpp"
+#include "manager/config/spec_rewrite.hpp"
 #include "manager/util/fs.hpp"
 
 namespace rtx::cli {
@@ -34,7 +36,15 @@ std::string target_file(const Context& ctx, const std::string& tool, bool global
 
 }  // namespace
 
-int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global) {
+int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global, bool pin, bool fuzzy) {
+  if (pin && fuzzy)
+    return fail(
+        "--pin and --fuzzy contradict each other: --pin writes the exact version (20.11.1), --fuzzy its "
+        "major (20); give one of them",
+        2);
+  const config::SpecStyle style = pin     ? config::SpecStyle::Pin
+                                  : fuzzy ? config::SpecStyle::Fuzzy
+                                          : config::SpecStyle::AsTyped;
   // Every argument is checked before anything is installed or edited.
   std::vector<std::pair<ToolSpec, std::string>> wanted;
   for (const auto& text : tool_specs) {
@@ -52,8 +62,13 @@ int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool globa
     if (!edit) return fail(edit.error());
     auto installed = ensure_installed(ctx, ts.tool, *resolver::parse_spec(spec_text), false);
     if (!installed) return fail(installed.error());
+    // --pin/--fuzzy: the spec depends on what was installed; the file is planned
+    // again with it (the refusals above already held for this file).
+    std::string written = config::spec_to_write(spec_text, *installed, style);
+    if (written != spec_text) edit = config::plan_tool_spec(path, ts.tool, written);
+    if (!edit) return fail(edit.error());
     if (auto st = config::commit(*edit); !st) return fail(st.error());
-    note("set " + ts.tool + " = \"" + spec_text + "\" in " + path + " (" + *installed + ")");
+    note("set " + ts.tool + " = \"" + written + "\" in " + path + " (" + *installed + ")");
   }
   return kExitOk;
 }

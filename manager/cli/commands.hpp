@@ -19,11 +19,13 @@ int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json)
 int cmd_which(Context& ctx, const std::string& command);
 int cmd_where(Context& ctx, const std::string& tool_spec);
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
-int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global);
+// pin: write the exact version installed; fuzzy: its major (config/spec_rewrite.hpp).
+int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global, bool pin, bool fuzzy);
 int cmd_reshim(Context& ctx);
 int cmd_gc(Context& ctx, bool dry_run, bool wait);
 int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entry);
-int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_run, bool force);
+// bump: the newest version overall, written into the config at the spec's precision.
+int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_run, bool force, bool bump);
 int cmd_rollback(Context& ctx, const std::string& tool, const std::optional<std::string>& to);
 int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);

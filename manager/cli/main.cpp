@@ -32,6 +32,9 @@ struct Args {
   bool global = false;
   bool dry_run = false;
   bool wait = false;
+  bool pin = false;
+  bool fuzzy = false;
+  bool bump = false;
 };
 
 // Tool names and versions from the command line are checked before anything
@@ -129,7 +132,9 @@ int run(int argc, char** argv) {
   auto* use = app.add_subcommand("use", "Install a version and record it in rtx.toml (or the global config)");
   use->add_option("tool@spec", a.tool_specs, "One or more, e.g. node@20 python@3.12")->required();
   use->add_flag("-g,--global", a.global, "Write $RTX_CONFIG_DIR/config.toml");
-  use->callback([&] { action = [&](Context& c) { return cmd_use(c, a.tool_specs, a.global); }; });
+  use->add_flag("--pin", a.pin, "Write the exact version installed (node@20 writes 20.11.1), not the spec as typed");
+  use->add_flag("--fuzzy", a.fuzzy, "Write the major of the version installed (node@20.11 writes 20)");
+  use->callback([&] { action = [&](Context& c) { return cmd_use(c, a.tool_specs, a.global, a.pin, a.fuzzy); }; });
 
   auto* reshim = app.add_subcommand("reshim", "Rewrite shims/ and shims/.index from the installed builds");
   reshim->callback([&] { action = [&](Context& c) { return cmd_reshim(c); }; });
@@ -138,9 +143,12 @@ int run(int argc, char** argv) {
   upgrade->add_option("tool", a.tool_specs, "Tools to upgrade (default: every tool configured here)");
   upgrade->add_flag("--dry-run", a.dry_run, "Only say what would be upgraded");
   upgrade->add_flag("-f,--force", a.force, "Also take versions a rollback held back");
+  upgrade->add_flag("--bump", a.bump,
+                    "Take the newest version, even past the spec, and rewrite the spec in its config at the same "
+                    "precision (20 -> 22, 20.11 -> 22.3)");
   upgrade->callback([&] {
     tool_args = a.tool_specs;
-    action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force); };
+    action = [&](Context& c) { return cmd_upgrade(c, a.tool_specs, a.dry_run, a.force, a.bump); };
   });
 
   auto* outdated = app.add_subcommand("outdated", "Configured tools with a newer version their request allows");

@@ -37,6 +37,18 @@ Expected<PlannedEdit> plan_tool_spec(const std::string& path, const std::string&
   return PlannedEdit{std::move(*file), std::move(*edited)};
 }
 
+Expected<PlannedEdit> plan_spec_bump(const std::string& path, const std::string& tool, const SpecBump& bump) {
+  auto file = read_for_edit(path);
+  if (!file) return Error{file.error()};
+  if (!file->exists) return make_error(path + " is gone: run 'rtx upgrade --bump' again; nothing was changed");
+  if (auto st = check_writable(*file); !st) return Error{st.error()};
+  auto edited = resolver::format_of(file->path) == resolver::ConfigFormat::ToolVersions
+                    ? bump_in_tool_versions(file->text, file->path, tool, bump)
+                    : bump_in_toml(file->text, file->path, tool, bump);
+  if (!edited) return Error{edited.error()};
+  return PlannedEdit{std::move(*file), std::move(*edited)};
+}
+
 Status commit(const PlannedEdit& edit) {
   if (edit.file.exists && edit.new_text == edit.file.text) return ok_status();  // already says so: no new inode
   return replace_contents(edit.file, edit.new_text);

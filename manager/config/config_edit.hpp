@@ -38,6 +38,23 @@ Expected<std::string> set_in_toml(std::string_view text, const std::string& path
 Expected<std::string> set_in_tool_versions(std::string_view text, const std::string& path, const std::string& tool,
                                            const std::string& spec);
 
+// `rtx upgrade --bump`: spec number `index` of a tool (0: the string, the first
+// element of its array or of its .tool-versions line), which must still read
+// `from`, becomes `to`.
+struct SpecBump {
+  std::size_t index = 0;
+  std::string from;
+  std::string to;
+};
+
+// The text with that one spec changed: its quote style kept, the other elements
+// of an array and every other byte as they were. Refused when the file no
+// longer asks for `from` there, or the edit would change anything else.
+Expected<std::string> bump_in_toml(std::string_view text, const std::string& path, const std::string& tool,
+                                   const SpecBump& bump);
+Expected<std::string> bump_in_tool_versions(std::string_view text, const std::string& path, const std::string& tool,
+                                            const SpecBump& bump);
+
 // Which file `rtx use` edits: the first of `candidates` (in precedence order,
 // DESIGN.md §4) that names `tool`, else `fallback`. A candidate that exists but
 // cannot be read or parsed is returned as it is: the edit then refuses it with
@@ -59,6 +76,8 @@ struct PlannedEdit {
   std::string new_text;
 };
 Expected<PlannedEdit> plan_tool_spec(const std::string& path, const std::string& tool, const std::string& spec);
+// The same for a bump (checks as plan_tool_spec; the file must exist).
+Expected<PlannedEdit> plan_spec_bump(const std::string& path, const std::string& tool, const SpecBump& bump);
 // Writes the planned text; refused if the file changed since it was planned.
 Status commit(const PlannedEdit& edit);
 

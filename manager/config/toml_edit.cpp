@@ -73,6 +73,20 @@ std::string refuse(const std::string& path, const std::string& why, const std::s
          " in its [tools] by hand; rtx left the file unchanged";
 }
 
+// Where [tools] sets `tool` (its value, or its table's `version`); nullptr when nowhere.
+Expected<const KeyValue*> find_tool(const toml_scan::Document& doc, const std::string& tool) {
+  const std::vector<std::string> as_value{"tools", tool}, as_version{"tools", tool, "version"};
+  const KeyValue* hit = nullptr;
+  for (const auto& kv : doc.entries) {
+    if (kv.in_array_table) continue;
+    std::vector<std::string> p = full_path(kv);
+    if (p != as_value && p != as_version) continue;
+    if (hit) return make_error("'" + tool + "' is set in two places");
+    hit = &kv;
+  }
+  return hit;
+}
+
 // The text with the value of `kv` (a string, an array, a scalar, or the
 // `version` of an inline table) replaced by `spec`.
 Expected<std::string> replace_value(std::string_view text, const KeyValue& kv, const std::string& spec) {
@@ -158,7 +172,74 @@ Status check_edit(const toml::table& before, std::string_view edited, const std:
   return ok_status();
 }
 
+std::string refuse_bump(const std::string& path, const std::string& why, const std::string& tool,
+                        const SpecBump& bump) {
+  return "cannot edit " + path + " safely (" + why + "): change " + key_text(tool) + " " + basic_string(bump.from) +
+         " to " + basic_string(bump.to) + " in its [tools] by hand; rtx left the file unchanged";
+}
+
+// Where the spec `index` of `kv`'s value sits: the string itself, an element of
+// its array, or its inline table's `version`.
+Expected<toml_scan::Span> spec_span(std::string_view text, const KeyValue& kv, std::size_t index) {
+  toml_scan::Span span{kv.value_begin, kv.value_end};
+  if (text[span.begin] == '{') {
+    auto inner = toml_scan::scan_inline_table(text, span.begin);
+    if (!inner) return Error{inner.error()};
+    auto version = std::find_if(inner->begin(), inner->end(),
+                                [](const KeyValue& i) { return i.key == std::vector<std::string>{"version"}; });
+    if (version == inner->end()) return make_error("its inline table has no 'version'");
+    span = {version->value_begin, version->value_end};
+  }
+  if (text[span.begin] == '[') {
+    auto items = toml_scan::scan_array(text, span.begin);
+    if (!items) return Error{items.error()};
+    if (index >= items->size()) return make_error("its array has no element " + std::to_string(index + 1));
+    span = (*items)[index];
+  } else if (index != 0) {
+    return make_error("it is not an array");
+  }
+  if (text[span.begin] != '"' && text[span.begin] != '\'') return make_error("the version is not a string");
+  return span;
+}
+
 }  // namespace
+
+Expected<std::string> bump_in_toml(std::string_view text, const std::string& path, const std::string& tool,
+                                   const SpecBump& bump) {
+  auto view = resolver::parse_toml_config(path, text);  // also refuses text that is not TOML
+  if (!view)
+    return make_error(view.error() + "; fix the file, then run rtx upgrade --bump again; rtx left it unchanged");
+  const resolver::ToolEntry* entry = view->find(tool);
+  if (!entry || bump.index >= entry->specs.size() || entry->specs[bump.index] != bump.from)
+    return make_error(path + " no longer asks for " + tool + " " + bump.from +
+                      ": run 'rtx upgrade --bump' again; rtx left the file unchanged");
+  std::vector<std::string> want = entry->specs;
+  want[bump.index] = bump.to;
+
+  auto doc = toml_scan::scan(text);
+  if (!doc) return make_error(refuse_bump(path, doc.error(), tool, bump));
+  auto hit = find_tool(*doc, tool);
+  if (!hit || !*hit) return make_error(refuse_bump(path, hit ? "'" + tool + "' not found" : hit.error(), tool, bump));
+  auto span = spec_span(text, **hit, bump.index);
+  if (!span) return make_error(refuse_bump(path, span.error(), tool, bump));
+  std::string edited(text.substr(0, span->begin));
+  edited += quoted(bump.to, quote_style(text.substr(span->begin, span->end - span->begin)));
+  edited += text.substr(span->end);
+
+  // The edited text must read back with that one spec changed and every other value as before.
+  toml::parse_result before = toml::parse(text, path);
+  auto after_view = resolver::parse_toml_config(path, edited);
+  toml::parse_result after = toml::parse(edited, path);
+  bool same = before && after && after_view && after_view->find(tool) && after_view->find(tool)->specs == want;
+  if (same) {
+    toml::table old_rest = std::move(before).table(), new_rest = std::move(after).table();
+    strip_tool(old_rest, tool);
+    strip_tool(new_rest, tool);
+    same = old_rest == new_rest;
+  }
+  if (!same) return make_error(refuse_bump(path, "the edit would change other values", tool, bump));
+  return edited;
+}
 
 Expected<std::string> set_in_toml(std::string_view text, const std::string& path, const std::string& tool,
                                   const std::string& spec) {
@@ -174,18 +255,11 @@ Expected<std::string> set_in_toml(std::string_view text, const std::string& path
 
   auto doc = toml_scan::scan(text);
   if (!doc) return make_error(refuse(path, doc.error(), tool, spec));
-  const std::vector<std::string> as_value{"tools", tool}, as_version{"tools", tool, "version"};
-  const KeyValue* hit = nullptr;
-  for (const auto& kv : doc->entries) {
-    if (kv.in_array_table) continue;
-    std::vector<std::string> p = full_path(kv);
-    if (p != as_value && p != as_version) continue;
-    if (hit) return make_error(refuse(path, "'" + tool + "' is set in two places", tool, spec));
-    hit = &kv;
-  }
+  auto hit = find_tool(*doc, tool);
+  if (!hit) return make_error(refuse(path, hit.error(), tool, spec));
   std::string edited;
-  if (hit) {
-    auto replaced = replace_value(text, *hit, spec);
+  if (*hit) {
+    auto replaced = replace_value(text, **hit, spec);
     if (!replaced) return make_error(refuse(path, replaced.error(), tool, spec));
     edited = std::move(*replaced);
   } else {

@@ -104,6 +104,8 @@ class Cursor {
     return scalar();
   }
 
+  bool array_items(std::vector<Span>& out) { return array(&out); }
+
   // `{ k = v, … }`; records the key/values when `out` is given.
   bool inline_table(std::vector<KeyValue>* out) {
     ++p_;
@@ -218,12 +220,15 @@ class Cursor {
     return false;
   }
 
-  bool array() {
+  // `[ v, … ]`; records where each value's bytes are when `out` is given.
+  bool array(std::vector<Span>* out = nullptr) {
     ++p_;
     for (;;) {
       skip_blank();
       if (peek() == ']') return ++p_, true;
+      std::size_t b = p_;
       if (!value()) return false;
+      if (out) out->push_back(Span{b, p_});
       skip_blank();
       if (peek() == ',') {
         ++p_;
@@ -314,6 +319,13 @@ Expected<std::vector<KeyValue>> scan_inline_table(std::string_view text, std::si
   Cursor c(text, brace);
   std::vector<KeyValue> out;
   if (c.peek() != '{' || !c.inline_table(&out)) return error_at(c, "cannot read this inline table");
+  return out;
+}
+
+Expected<std::vector<Span>> scan_array(std::string_view text, std::size_t bracket) {
+  Cursor c(text, bracket);
+  std::vector<Span> out;
+  if (c.peek() != '[' || !c.array_items(out)) return error_at(c, "cannot read this array");
   return out;
 }
 

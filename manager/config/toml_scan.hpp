@@ -24,6 +24,11 @@ struct KeyValue {
   std::size_t line_end = 0;  // just past the newline ending the value's last line (or the text's end)
 };
 
+struct Span {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+};
+
 struct Header {
   std::vector<std::string> path;
   bool array = false;  // [[path]]
@@ -42,5 +47,8 @@ Expected<Document> scan(std::string_view text);
 // The key/values of the inline table `{ … }` whose '{' is at `brace`
 // (`table` is left empty; line_begin/line_end are not set).
 Expected<std::vector<KeyValue>> scan_inline_table(std::string_view text, std::size_t brace);
+
+// Where each value of the array whose '[' is at `bracket` sits, in order.
+Expected<std::vector<Span>> scan_array(std::string_view text, std::size_t bracket);
 
 }  // namespace rtx::config::toml_scan

@@ -71,4 +71,50 @@ Expected<std::string> set_in_tool_versions(std::string_view text, const std::str
   return edited;
 }
 
+Expected<std::string> bump_in_tool_versions(std::string_view text, const std::string& path, const std::string& tool,
+                                            const SpecBump& bump) {
+  auto before = resolver::parse_config(path, text, resolver::ConfigFormat::ToolVersions);
+  if (!before)
+    return make_error(before.error() + "; fix the file, then run rtx upgrade --bump again; rtx left it unchanged");
+  const resolver::ToolEntry* entry = before->find(tool);
+  if (!entry || bump.index >= entry->specs.size() || entry->specs[bump.index] != bump.from)
+    return make_error(path + " no longer asks for " + tool + " " + bump.from +
+                      ": run 'rtx upgrade --bump' again; rtx left the file unchanged");
+  const std::string refused = "cannot edit " + path + " safely: change " + tool + "'s '" + bump.from + "' to '" +
+                              bump.to + "' in it by hand; rtx left the file unchanged";
+  if (bump.to.empty() || std::any_of(bump.to.begin(), bump.to.end(), [](char c) {
+        return is_space(c) || c == '\n' || c == '#' || (unsigned char)c < 0x20 || c == 0x7f;
+      }))
+    return make_error(refused);
+
+  // The versions are the words between `b` and `e`; the one at `index` changes.
+  std::size_t start = text.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  auto [b, e] = find_versions(text, start, tool);
+  if (b == std::string_view::npos) return make_error(refused);
+  std::size_t word = b;
+  for (std::size_t n = 0;; ++n) {
+    std::size_t end = word;
+    while (end < e && !is_space(text[end])) ++end;
+    if (n == bump.index) {
+      if (text.substr(word, end - word) != bump.from) return make_error(refused);
+      b = word;
+      e = end;
+      break;
+    }
+    word = end;
+    while (word < e && is_space(text[word])) ++word;
+    if (word >= e) return make_error(refused);
+  }
+  std::string edited = std::string(text.substr(0, b)) + bump.to + std::string(text.substr(e));
+
+  std::vector<std::string> want = entry->specs;
+  want[bump.index] = bump.to;
+  auto after = resolver::parse_config(path, edited, resolver::ConfigFormat::ToolVersions);
+  bool same = after && after->tools.size() == before->tools.size();
+  for (const auto& t : before->tools)
+    if (same) same = after->find(t.tool) && after->find(t.tool)->specs == (t.tool == tool ? want : t.specs);
+  if (!same) return make_error(refused);
+  return edited;
+}
+
 }  // namespace rtx::config
