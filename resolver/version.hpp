@@ -10,6 +10,9 @@ namespace rtx::resolver {
 
 inline constexpr std::size_t kMaxVersionLength = 128;
 
+// ASCII lower case, whatever the locale (versions and names are ASCII).
+inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 // A version string never contains '/', NUL, "..", whitespace or control
 // characters and is at most 128 bytes; refused before it touches the filesystem.
 Status validate_version(std::string_view version);

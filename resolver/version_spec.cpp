@@ -8,14 +8,12 @@ namespace rtx::resolver {
 
 namespace {
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
 // node's LTS names, as nvm and mise spell them: "lts/Iron", "lts-iron" and
 // "LTS-Iron" are all "lts-iron" (the name of the alias link, DESIGN.md §2).
 bool is_lts_name(std::string_view text) {
   if (text.size() < 5) return false;
   for (int i = 0; i < 3; ++i)
-    if (lower(text[i]) != "lts"[i]) return false;
+    if (ascii_lower(text[i]) != "lts"[i]) return false;
   return text[3] == '/' || text[3] == '-';
 }
 
@@ -26,7 +24,7 @@ Expected<VersionSpec> parse_spec(std::string_view text) {
   if (text == "system") return VersionSpec{SpecKind::System, std::string(text)};
   std::string spec(text);
   if (is_lts_name(text)) {
-    std::transform(spec.begin(), spec.end(), spec.begin(), lower);
+    std::transform(spec.begin(), spec.end(), spec.begin(), ascii_lower);
     spec[3] = '-';
   }
   if (auto st = validate_version(spec); !st) return Error{st.error()};

@@ -13,15 +13,15 @@
 namespace rtx::cli {
 namespace {
 
-struct Row {
+struct OutdatedRow {
   resolver::Request request;
   std::string current;  // empty: not installed
   std::string wanted;   // newest remote version the request allows
   std::string latest;   // newest remote version
 };
 
-Expected<Row> row_for(Context& ctx, resolver::Request request) {
-  Row row;
+Expected<OutdatedRow> row_for(Context& ctx, resolver::Request request) {
+  OutdatedRow row;
   if (auto m = installed_match(ctx, request)) row.current = m->version;
   auto backend = backends::backend_for(ctx.backend_env(), request.tool);
   if (!backend) return Error{backend.error()};
@@ -44,7 +44,7 @@ int cmd_outdated(Context& ctx, const std::vector<std::string>& tools, bool json)
   for (const auto& t : tools)
     if (std::none_of(all->begin(), all->end(), [&](const auto& r) { return r.tool == t; }))
       return fail("no version of " + t + " is configured for " + ctx.cwd + ": see 'rtx current'");
-  std::vector<Row> rows;
+  std::vector<OutdatedRow> rows;
   for (auto& request : *all) {
     if (!tools.empty() && std::find(tools.begin(), tools.end(), request.tool) == tools.end()) continue;
     if (request.specs.front().kind == resolver::SpecKind::System) continue;  // not rtx's to upgrade

@@ -33,7 +33,7 @@ struct Build {
   bool pending = false;  // RETIRED or REAPING, and not kept for `rtx rollback`
 };
 
-struct Row {
+struct PsRow {
   store::Holding holding;
   const Build* build = nullptr;
 };
@@ -72,7 +72,7 @@ std::size_t screen_width() {
   return 160;
 }
 
-boost::json::array json_rows(const std::vector<Row>& rows) {
+boost::json::array json_rows(const std::vector<PsRow>& rows) {
   boost::json::array out;
   for (const auto& r : rows) {
     const auto& h = r.holding;
@@ -92,7 +92,7 @@ boost::json::array json_rows(const std::vector<Row>& rows) {
   return out;
 }
 
-std::string table(const std::vector<Row>& rows, const Builds& builds) {
+std::string table(const std::vector<PsRow>& rows, const Builds& builds) {
   std::size_t tool_w = 4, version_w = 7;
   for (const auto& r : rows) {
     tool_w = std::max(tool_w, r.holding.build.tool.size());
@@ -153,7 +153,7 @@ int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json) {
     }
   }
 
-  std::vector<Row> rows;
+  std::vector<PsRow> rows;
   for (auto& h : store::scan_holdings(ctx.layout, tool.value_or(""), watched)) {
     auto it = builds.find({h.build.tool, h.build.entry});
     if (it == builds.end()) {  // a lease whose build went meanwhile (" (deleted)")
@@ -163,12 +163,12 @@ int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json) {
       b.state = resolver::read_state(b.path);
       it = builds.emplace(std::make_pair(h.build.tool, h.build.entry), std::move(b)).first;
     }
-    Row row;
+    PsRow row;
     row.build = &it->second;
     row.holding = std::move(h);
     rows.push_back(std::move(row));
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+  std::sort(rows.begin(), rows.end(), [](const PsRow& a, const PsRow& b) {
     if (a.holding.build.tool != b.holding.build.tool) return a.holding.build.tool < b.holding.build.tool;
     if (int c = resolver::compare_versions(a.build->version, b.build->version); c != 0) return c < 0;
     if (a.holding.build.entry != b.holding.build.entry) return a.holding.build.entry < b.holding.build.entry;

@@ -12,9 +12,9 @@
 namespace rtx::backends::core {
 namespace {
 
-constexpr const char* kHint = "check the version and RTX_GO_MIRROR";
+constexpr const char* kGoHint = "check the version and RTX_GO_MIRROR";
 
-Error bad_index(const std::string& url, std::string_view why) {
+Error bad_go_index(const std::string& url, std::string_view why) {
   return make_error(url + " is not valid go downloads JSON (" + std::string(why) + "): check RTX_GO_MIRROR");
 }
 
@@ -30,21 +30,21 @@ Expected<std::vector<GoRelease>> parse_go_index(std::string_view json, const std
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc)) return bad_index(url, simdjson::error_message(err));
+  if (auto err = parser.parse(padded).get(doc)) return bad_go_index(url, simdjson::error_message(err));
   simdjson::dom::array items;
-  if (doc.get_array().get(items)) return bad_index(url, "not an array of releases");
+  if (doc.get_array().get(items)) return bad_go_index(url, "not an array of releases");
 
   std::vector<GoRelease> out;
   for (simdjson::dom::element item : items) {
     std::string_view version = field(item, "version");
     if (version.size() < 3 || version.substr(0, 2) != "go")
-      return bad_index(url, "a release without a \"version\" like \"go1.22.1\"");
+      return bad_go_index(url, "a release without a \"version\" like \"go1.22.1\"");
     simdjson::dom::array files;
     if (item["files"].get_array().get(files))
-      return bad_index(url, "release " + std::string(version) + " has no \"files\" array");
+      return bad_go_index(url, "release " + std::string(version) + " has no \"files\" array");
     GoRelease r;
     r.version = std::string(version.substr(2));
-    if (!resolver::validate_version(r.version)) return bad_index(url, "version " + std::string(version));
+    if (!resolver::validate_version(r.version)) return bad_go_index(url, "version " + std::string(version));
     bool stable = false;
     r.stable = !item["stable"].get_bool().get(stable) && stable;
     for (simdjson::dom::element f : files) {
@@ -52,7 +52,7 @@ Expected<std::vector<GoRelease>> parse_go_index(std::string_view json, const std
       r.filename = std::string(field(f, "filename"));
       r.sha256 = std::string(field(f, "sha256"));
       if (r.filename.empty() || r.filename.find('/') != std::string::npos || r.filename[0] == '.')
-        return bad_index(url, "release " + std::string(version) + " has a file without a plain \"filename\"");
+        return bad_go_index(url, "release " + std::string(version) + " has a file without a plain \"filename\"");
       break;
     }
     if (!r.filename.empty()) out.push_back(std::move(r));
@@ -71,7 +71,7 @@ std::string GoBackend::index_url() const { return mirror_ + "/?mode=json&include
 
 Expected<std::vector<GoRelease>> GoBackend::releases() {
   if (releases_) return *releases_;
-  auto text = fetch_text(env_, index_url(), kHint);
+  auto text = fetch_text(env_, index_url(), kGoHint);
   if (!text) return Error{text.error()};
   auto parsed = parse_go_index(*text, go_arch(), index_url());
   if (!parsed) return Error{parsed.error()};
@@ -108,7 +108,7 @@ Status GoBackend::install(const InstallRequest& req) {
   if (!sum)
     return make_error(index_url() + " gives a bad sha256 for " + it->filename + " (" + sum.error() +
                       "): check RTX_GO_MIRROR");
-  return fetch_and_extract(env_, mirror_ + "/" + it->filename, *sum, req.install_path, 1, kHint);
+  return fetch_and_extract(env_, mirror_ + "/" + it->filename, *sum, req.install_path, 1, kGoHint);
 }
 
 Expected<resolver::BuildMeta> GoBackend::describe_build(const InstallRequest&) { return bin_dir_meta(); }

@@ -9,7 +9,7 @@
 namespace rtx::backends::core {
 namespace {
 
-constexpr const char* kHint = "check the version and RTX_NODE_MIRROR";
+constexpr const char* kNodeHint = "check the version and RTX_NODE_MIRROR";
 
 }  // namespace
 
@@ -23,7 +23,7 @@ std::string NodeBackend::describe() const { return "core backend node (" + mirro
 Expected<std::vector<NodeRelease>> NodeBackend::releases() {
   if (releases_) return *releases_;
   std::string url = mirror_ + "/index.json";
-  auto text = fetch_text(env_, url, kHint);
+  auto text = fetch_text(env_, url, kNodeHint);
   if (!text) return Error{text.error()};
   auto parsed = parse_node_index(*text, file_key_, url);
   if (!parsed) return Error{parsed.error()};
@@ -57,7 +57,7 @@ Status NodeBackend::install(const InstallRequest& req) {
 
   std::string dir = mirror_ + "/v" + req.version;
   std::string filename = "node-v" + req.version + "-" + file_key_ + ".tar.xz";
-  auto sums = fetch_text(env_, dir + "/SHASUMS256.txt", kHint);
+  auto sums = fetch_text(env_, dir + "/SHASUMS256.txt", kNodeHint);
   if (!sums) return Error{sums.error()};
   std::string hex = shasums_lookup(*sums, filename);
   if (hex.empty())
@@ -67,7 +67,7 @@ Status NodeBackend::install(const InstallRequest& req) {
   if (!sum)
     return make_error(dir + "/SHASUMS256.txt gives a bad checksum for " + filename + " (" + sum.error() +
                       "): check RTX_NODE_MIRROR");
-  return fetch_and_extract(env_, dir + "/" + filename, *sum, req.install_path, 1, kHint);
+  return fetch_and_extract(env_, dir + "/" + filename, *sum, req.install_path, 1, kNodeHint);
 }
 
 Expected<resolver::BuildMeta> NodeBackend::describe_build(const InstallRequest& req) {

@@ -16,7 +16,7 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-Error bad_index(const std::string& url, std::string_view why) {
+Error bad_node_index(const std::string& url, std::string_view why) {
   return make_error(url + " is not valid node index JSON (" + std::string(why) + "): check RTX_NODE_MIRROR");
 }
 
@@ -27,18 +27,18 @@ Expected<std::vector<NodeRelease>> parse_node_index(std::string_view json, const
   simdjson::dom::parser parser;
   simdjson::padded_string padded(json);
   simdjson::dom::element doc;
-  if (auto err = parser.parse(padded).get(doc)) return bad_index(url, simdjson::error_message(err));
+  if (auto err = parser.parse(padded).get(doc)) return bad_node_index(url, simdjson::error_message(err));
   simdjson::dom::array items;
-  if (doc.get_array().get(items)) return bad_index(url, "not an array of releases");
+  if (doc.get_array().get(items)) return bad_node_index(url, "not an array of releases");
 
   std::vector<NodeRelease> out;
   for (simdjson::dom::element item : items) {
     std::string_view version;
     if (item["version"].get_string().get(version) || version.size() < 2 || version[0] != 'v')
-      return bad_index(url, "a release without a \"version\" like \"v20.11.1\"");
+      return bad_node_index(url, "a release without a \"version\" like \"v20.11.1\"");
     simdjson::dom::array files;
     if (item["files"].get_array().get(files))
-      return bad_index(url, "release " + std::string(version) + " has no \"files\" array");
+      return bad_node_index(url, "release " + std::string(version) + " has no \"files\" array");
     bool built = false;
     for (simdjson::dom::element f : files) {
       std::string_view name;
@@ -47,7 +47,7 @@ Expected<std::vector<NodeRelease>> parse_node_index(std::string_view json, const
     if (!built) continue;
     NodeRelease r;
     r.version = std::string(version.substr(1));
-    if (!resolver::validate_version(r.version)) return bad_index(url, "version " + std::string(version));
+    if (!resolver::validate_version(r.version)) return bad_node_index(url, "version " + std::string(version));
     std::string_view codename;
     if (!item["lts"].get_string().get(codename)) r.lts = std::string(codename);  // else false (or absent)
     out.push_back(std::move(r));

@@ -14,9 +14,9 @@
 namespace rtx::backends::core {
 namespace {
 
-constexpr const char* kMirrorVar = "RTX_PYTHON_MIRROR";
-constexpr const char* kUpstream = "https://github.com/indygreg/python-build-standalone/releases/download";
-constexpr const char* kHint = "check the version or the mirror (RTX_PYTHON_MIRROR)";
+constexpr const char* kPythonMirrorVar = "RTX_PYTHON_MIRROR";
+constexpr const char* kPythonUpstream = "https://github.com/indygreg/python-build-standalone/releases/download";
+constexpr const char* kPythonHint = "check the version or the mirror (RTX_PYTHON_MIRROR)";
 // Used only with the upstream mirror, which has no releases.txt; newer tags
 // are a RTX_PYTHON_RELEASES away.
 constexpr const char* kDefaultReleases[] = {"20241016"};
@@ -35,7 +35,7 @@ std::vector<std::string> words(std::string_view text, std::string_view separator
 
 class PythonBackend final : public Backend {
  public:
-  explicit PythonBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kMirrorVar, kUpstream)) {}
+  explicit PythonBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kPythonMirrorVar, kPythonUpstream)) {}
 
   std::string describe() const override { return "core backend python (" + mirror_ + ")"; }
 
@@ -58,12 +58,12 @@ class PythonBackend final : public Backend {
     if (it == (*index)->end())
       return make_error("python " + req.version + " for " + gnu_arch() +
                         " is in the SHA256SUMS of none of the releases " + tags_text_ + " on " + mirror_ + ": " +
-                        kHint);
+                        kPythonHint);
     const PythonArtifact& a = it->second;
     auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, a.sha256);
     if (!sum) return make_error(mirror_ + "/" + a.tag + "/SHA256SUMS: " + a.filename + ": " + sum.error());
     // The tarball holds python/{bin,lib,…}: its contents are the prefix.
-    return fetch_and_extract(env_, mirror_ + "/" + a.tag + "/" + a.filename, *sum, req.install_path, 1, kHint);
+    return fetch_and_extract(env_, mirror_ + "/" + a.tag + "/" + a.filename, *sum, req.install_path, 1, kPythonHint);
   }
 
   Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
@@ -78,7 +78,7 @@ class PythonBackend final : public Backend {
     const char* env = std::getenv("RTX_PYTHON_RELEASES");
     if (env && *env) {
       tags = words(env, " ,\t\n");
-    } else if (mirror_ == kUpstream) {
+    } else if (mirror_ == kPythonUpstream) {
       for (const char* t : kDefaultReleases) tags.emplace_back(t);
     } else {
       std::string url = mirror_ + "/releases.txt";
@@ -114,7 +114,7 @@ class PythonBackend final : public Backend {
     std::map<std::string, PythonArtifact> index;
     for (const auto& tag : *tags) {
       std::string url = mirror_ + "/" + tag + "/SHA256SUMS";
-      auto text = fetch_text(env_, url, kHint);
+      auto text = fetch_text(env_, url, kPythonHint);
       if (!text) return Error{text.error()};
       if (auto st = parse_python_sums(*text, tag, gnu_arch(), url, index); !st) return Error{st.error()};
       tags_text_ += (tags_text_.empty() ? "" : ", ") + tag;
@@ -153,7 +153,7 @@ Status parse_python_sums(std::string_view text, const std::string& tag, const st
         w[0].size() == 64 && std::all_of(w[0].begin(), w[0].end(), [](unsigned char c) { return std::isxdigit(c); });
     if (!hex)
       return make_error(source + ":" + std::to_string(line_no) + ": '" + w[0] + "' is not a sha256 for " + name +
-                        ": check " + kMirrorVar);
+                        ": check " + kPythonMirrorVar);
     PythonArtifact a;
     a.tag = tag;
     a.filename = name;

@@ -15,9 +15,9 @@
 namespace rtx::backends::core {
 namespace {
 
-constexpr const char* kMirrorVar = "RTX_RUST_MIRROR";
-constexpr const char* kUpstream = "https://static.rust-lang.org";
-constexpr const char* kHint = "check the version or the mirror (RTX_RUST_MIRROR)";
+constexpr const char* kRustMirrorVar = "RTX_RUST_MIRROR";
+constexpr const char* kRustUpstream = "https://static.rust-lang.org";
+constexpr const char* kRustHint = "check the version or the mirror (RTX_RUST_MIRROR)";
 
 std::string at_line(const std::string& source, const toml::source_region& where) {
   return source + ":" + std::to_string(where.begin.line) + ": ";
@@ -31,7 +31,7 @@ bool is_not_found(const std::string& error) {
 
 class RustBackend final : public Backend {
  public:
-  explicit RustBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kMirrorVar, kUpstream)) {}
+  explicit RustBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kRustMirrorVar, kRustUpstream)) {}
 
   std::string describe() const override { return "core backend rust (" + mirror_ + ")"; }
 
@@ -40,7 +40,7 @@ class RustBackend final : public Backend {
     if (!stable) return Error{stable.error()};
     std::vector<std::string> out{stable->version};
     std::string url = mirror_ + "/versions.txt";
-    auto text = fetch_text(env_, url, kHint);
+    auto text = fetch_text(env_, url, kRustHint);
     if (!text && !is_not_found(text.error())) return Error{text.error()};
     if (text) {
       std::size_t pos = 0;
@@ -53,7 +53,7 @@ class RustBackend final : public Backend {
                    line.end());
         if (line.empty()) continue;
         if (auto st = resolver::validate_version(line); !st)
-          return make_error(url + ": '" + line + "' is not a version: " + st.error() + ": check " + kMirrorVar);
+          return make_error(url + ": '" + line + "' is not a version: " + st.error() + ": check " + kRustMirrorVar);
         out.push_back(line);
       }
     }
@@ -82,7 +82,7 @@ class RustBackend final : public Backend {
     resolver::VersionSpec want{resolver::SpecKind::Version, spec};
     if (!resolver::spec_matches(want, rel->version))
       return make_error(manifest_url(spec) + " describes rust " + rel->version + ", not " + spec + ": check " +
-                        kMirrorVar);
+                        kRustMirrorVar);
     return rel->version;
   }
 
@@ -91,16 +91,16 @@ class RustBackend final : public Backend {
     if (!rel) return Error{rel.error()};
     if (rel->version != req.version)
       return make_error(manifest_url(req.version) + " describes rust " + rel->version + ", not " + req.version +
-                        ": check " + kMirrorVar);
+                        ": check " + kRustMirrorVar);
     auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, rel->sha256);
     if (!sum)
       return make_error(manifest_url(req.version) + ": the hash of " + rel->url + " is not a sha256: " + sum.error() +
-                        ": check " + kMirrorVar);
+                        ": check " + kRustMirrorVar);
     // The tarball is only an installer: it goes to scratch space, its
     // install.sh writes the prefix (which never moves, DESIGN.md §2).
     std::string url = on_mirror(rel->url);
     std::string scratch = req.download_path + "/rust-installer";
-    if (auto st = fetch_and_extract(env_, url, *sum, scratch, 1, kHint); !st) return st;
+    if (auto st = fetch_and_extract(env_, url, *sum, scratch, 1, kRustHint); !st) return st;
     auto timeout = timeouts_from_env().install;
     util::RunSpec spec;
     spec.argv = {scratch + "/install.sh", "--prefix=" + req.install_path, "--disable-ldconfig"};
@@ -129,7 +129,7 @@ class RustBackend final : public Backend {
   // Manifests name their tarballs on the upstream host; like rustup with
   // RUSTUP_DIST_SERVER, a mirror serves them under its own base URL.
   std::string on_mirror(const std::string& url) const {
-    std::string upstream = kUpstream;
+    std::string upstream = kRustUpstream;
     if (url.compare(0, upstream.size(), upstream) == 0 && url.size() > upstream.size() && url[upstream.size()] == '/')
       return mirror_ + url.substr(upstream.size());
     return url;
@@ -137,7 +137,7 @@ class RustBackend final : public Backend {
 
   Expected<RustRelease> release(const std::string& channel, const std::string& triple) {
     std::string url = manifest_url(channel);
-    auto text = fetch_text(env_, url, kHint);
+    auto text = fetch_text(env_, url, kRustHint);
     if (!text) return Error{text.error()};
     return parse_rust_manifest(*text, url, triple);
   }
@@ -152,7 +152,7 @@ std::string rust_host_triple() { return gnu_arch() + "-unknown-linux-gnu"; }
 
 Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
                                           const std::string& triple) {
-  std::string fix = std::string(": check ") + kMirrorVar;
+  std::string fix = std::string(": check ") + kRustMirrorVar;
   if (std::string bad = resolver::toml_text_problem(text, source); !bad.empty()) return make_error(bad + fix);
   toml::parse_result parsed = toml::parse(text, source);
   if (!parsed) {
