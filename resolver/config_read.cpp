@@ -42,6 +42,10 @@ ConfigRead read_config(const std::string& path, const std::vector<std::string>& 
     r.access = ConfigAccess::NotRegular;
     return r;
   }
+  r.identity = FileIdentity{static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino),
+                            static_cast<unsigned long long>(st.st_size),
+                            static_cast<long long>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                            static_cast<long long>(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
   if (st.st_uid != ::geteuid() && st.st_uid != 0 && !is_under_any(path, trusted)) {
     r.access = ConfigAccess::Foreign;
     r.owner = st.st_uid;

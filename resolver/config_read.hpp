@@ -22,8 +22,19 @@ enum class ConfigAccess {
   Failed,      // another error (errno in `error`)
 };
 
+// What identifies one version of a file's content for a cache (DESIGN.md §4:
+// a plugin's parse-legacy-file answer is kept until any of these changes).
+// ctime too: `touch -d` or `cp -p` can give new content an old mtime, but
+// every write moves ctime and nobody can set it back.
+struct FileIdentity {
+  unsigned long long dev = 0, ino = 0, size = 0;
+  long long mtime_ns = 0, ctime_ns = 0;
+  bool operator==(const FileIdentity&) const = default;
+};
+
 struct ConfigRead {
   ConfigAccess access = ConfigAccess::Absent;
+  FileIdentity identity;  // of the file read (Read, TooLarge, Foreign)
   int error = 0;       // errno for Failed
   unsigned owner = 0;  // the file's uid (Foreign)
   std::string text;

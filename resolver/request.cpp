@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -71,34 +72,112 @@ void RequestFinder::warn(const std::string& line) {
   (void)!::write(STDERR_FILENO, out.data(), out.size());
 }
 
+Expected<bool> RequestFinder::read_counted(const std::string& path, const std::string& cache_key, ConfigRead& file) {
+  file = read_config(path, {});
+  if (file.access == ConfigAccess::Foreign) file = read_config(path, trusted());
+  switch (file.access) {
+    case ConfigAccess::Read:
+      return true;
+    case ConfigAccess::Absent:
+    case ConfigAccess::NotRegular:  // a FIFO or device must never block or flood a shim
+      return false;
+    case ConfigAccess::Foreign:
+      cache_.emplace_back(cache_key, nullptr);  // one warning per file
+      warn("ignoring " + path + ": it is owned by uid " + std::to_string(file.owner) +
+           ", not by you or root; to use it, add its directory to trusted_config_paths in " + roots_.config +
+           "/config.toml [settings]");
+      return false;
+    case ConfigAccess::TooLarge:
+      return make_error(path + ": larger than 1 MiB, too large for a config file: shorten it or remove it");
+    case ConfigAccess::Failed:
+      break;
+  }
+  return make_error(path + ": cannot read: " + std::strerror(file.error) + ": fix its permissions or remove it");
+}
+
 Expected<const ConfigFile*> RequestFinder::load(const std::string& path, const IdiomaticFile* idiomatic) {
   for (const auto& [p, f] : cache_)
     if (p == path) return static_cast<const ConfigFile*>(f.get());
   const ConfigFile* none = nullptr;
-  ConfigRead file = read_config(path, {});
-  if (file.access == ConfigAccess::Foreign) file = read_config(path, trusted());
-  switch (file.access) {
-    case ConfigAccess::Read:
-      break;
-    case ConfigAccess::Absent:
-    case ConfigAccess::NotRegular:  // a FIFO or device must never block or flood a shim
-      return none;
-    case ConfigAccess::Foreign:
-      cache_.emplace_back(path, nullptr);  // one warning per file
-      warn("ignoring " + path + ": it is owned by uid " + std::to_string(file.owner) +
-           ", not by you or root; to use it, add its directory to trusted_config_paths in " + roots_.config +
-           "/config.toml [settings]");
-      return none;
-    case ConfigAccess::TooLarge:
-      return make_error(path + ": larger than 1 MiB, too large for a config file: shorten it or remove it");
-    case ConfigAccess::Failed:
-      return make_error(path + ": cannot read: " + std::strerror(file.error) + ": fix its permissions or remove it");
-  }
+  ConfigRead file;
+  auto counted = read_counted(path, path, file);
+  if (!counted) return Error{counted.error()};
+  if (!*counted) return none;
   auto parsed =
       idiomatic ? parse_idiomatic(path, *idiomatic, file.text) : parse_config(path, file.text, format_of(path));
   if (!parsed) return Error{parsed.error()};
   if (on_read_) on_read_(path);
   cache_.emplace_back(path, std::make_unique<ConfigFile>(std::move(*parsed)));
+  return static_cast<const ConfigFile*>(cache_.back().second.get());
+}
+
+void RequestFinder::load_legacy_names() {
+  if (legacy_loaded_) return;
+  legacy_loaded_ = true;
+  std::string text;
+  if (read_file(legacy_filenames_path(StoreLayout{roots_.data}), text) != 0) return;  // no plugin lists any
+  legacy_plugins_ = parse_legacy_filenames(text);
+  for (const auto& p : legacy_plugins_)
+    for (const auto& n : p.names) legacy_files_.emplace_back(n, p.tool);
+  legacy_present_.assign(legacy_files_.size(), 0);
+}
+
+bool RequestFinder::legacy_replaces_builtin(std::string_view tool) const {
+  for (const auto& p : legacy_plugins_)
+    if (p.tool == tool) return true;
+  return false;
+}
+
+// Not reported to on_read_: tracked configs are re-read without a plugin
+// (DESIGN.md §7), and a legacy file is readable only through one.
+Expected<const ConfigFile*> RequestFinder::load_legacy(const std::string& path, const std::string& tool) {
+  std::string key = path + '\n' + tool;  // two plugins may list one name
+  for (const auto& [p, f] : cache_)
+    if (p == key) return static_cast<const ConfigFile*>(f.get());
+  const ConfigFile* none = nullptr;
+  ConfigRead file;
+  auto counted = read_counted(path, key, file);
+  if (!counted) return Error{counted.error()};
+  if (!*counted) return none;
+
+  ToolEntry entry{tool, {}, 1};
+  std::string plugin = roots_.data + "/plugins/" + tool;
+  if (is_executable_file(plugin + "/bin/parse-legacy-file")) {
+    LegacyAnswer want{tool, path, file.identity, {}};
+    const LegacyAnswer* hit = find_legacy_answer(legacy_handed_, want);
+    if (!hit) {
+      if (!legacy_cache_loaded_) {
+        legacy_cache_loaded_ = true;
+        std::string text;
+        if (read_file(legacy_versions_path(StoreLayout{roots_.data}), text) == 0)
+          legacy_cached_ = parse_legacy_answers(text);
+      }
+      hit = find_legacy_answer(legacy_cached_, want);
+    }
+    if (hit) {
+      entry.specs.push_back(hit->version);
+    } else if (legacy_parser_) {
+      auto version = legacy_parser_(want);
+      if (!version) return Error{version.error()};
+      entry.specs.push_back(std::move(*version));
+    } else {
+      legacy_miss_ = std::move(want);
+      return make_error(path + ": plugin " + tool +
+                        "'s bin/parse-legacy-file has not read this file yet: run 'rtx current " + tool + "' here");
+    }
+  } else {
+    auto version = legacy_file_version(path, file.text);
+    if (!version) return Error{version.error()};
+    if (version->first.empty()) {  // holds no version: asks for nothing
+      cache_.emplace_back(key, std::make_unique<ConfigFile>(ConfigFile{path, {}}));
+      return static_cast<const ConfigFile*>(cache_.back().second.get());
+    }
+    entry.specs.push_back(std::move(version->first));
+    entry.line = version->second;
+  }
+  ConfigFile config{path, {}};
+  config.tools.push_back(std::move(entry));
+  cache_.emplace_back(key, std::make_unique<ConfigFile>(std::move(config)));
   return static_cast<const ConfigFile*>(cache_.back().second.get());
 }
 
@@ -118,7 +197,11 @@ constexpr auto kNames = [] {
   return names;
 }();
 
-unsigned config_names_in(const std::string& dir) {
+// Also marks, in `legacy_present`, which of the plugins' legacy file names
+// (`legacy`) it holds.
+unsigned config_names_in(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& legacy,
+                         std::vector<unsigned char>& legacy_present) {
+  std::fill(legacy_present.begin(), legacy_present.end(), 0);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return 0;
   unsigned present = 0;
@@ -130,9 +213,11 @@ unsigned config_names_in(const std::string& dir) {
       auto* d = reinterpret_cast<struct dirent64*>(buf + off);
       off += d->d_reclen;
       const char* name = d->d_name;
+      std::string_view n(name);
+      for (std::size_t i = 0; i < legacy.size(); ++i)
+        if (n == legacy[i].first) legacy_present[i] = 1;
       if (name[0] != '.' && name[0] != 'r' && name[0] != 'm') continue;
       // Lengths first: most entries (".git", "src") match no name's length.
-      std::string_view n(name);
       for (unsigned i = 0; i < std::size(kNames); ++i)
         if (n == kNames[i]) present |= 1u << i;
     }
@@ -143,7 +228,8 @@ unsigned config_names_in(const std::string& dir) {
 
 }  // namespace
 
-Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) {
+Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit,
+                           const std::function<bool(std::string_view)>& wants_legacy) {
   bool stop = false;
   auto try_file = [&](const std::string& path, const IdiomaticFile* idiomatic = nullptr) -> Status {
     auto f = load(path, idiomatic);
@@ -156,8 +242,9 @@ Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) 
   std::string dir = cwd_;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (!dir.empty() && dir[0] == '/') {
+    load_legacy_names();
     for (;;) {
-      unsigned present = config_names_in(dir);
+      unsigned present = config_names_in(dir, legacy_files_, legacy_present_);
       for (unsigned i = 0; present && i < std::size(kConfigNames); ++i) {
         if (!(present & (1u << i))) continue;
         if (auto st = try_file((dir == "/" ? "" : dir) + "/" + kConfigNames[i]); !st) return st;
@@ -166,9 +253,19 @@ Status RequestFinder::walk(const std::function<bool(const ConfigFile&)>& visit) 
       // Idiomatic files rank after every config file of the same directory.
       for (unsigned i = 0; (present >> kIdiomaticBit) && i < kIdiomaticCount; ++i) {
         const IdiomaticFile& file = kIdiomaticFiles[i];
-        if (!(present & (1u << (kIdiomaticBit + i))) || !idiomatic_enabled(file.tool)) continue;
+        if (!(present & (1u << (kIdiomaticBit + i))) || legacy_replaces_builtin(file.tool) ||
+            !idiomatic_enabled(file.tool))
+          continue;
         if (auto st = try_file((dir == "/" ? "" : dir) + "/" + file.name, &file); !st) return st;
         if (stop) return ok_status();
+      }
+      // Then the asdf plugins' legacy files, in the record's order (DESIGN.md §4).
+      for (std::size_t i = 0; i < legacy_files_.size(); ++i) {
+        const auto& [name, tool] = legacy_files_[i];
+        if (!legacy_present_[i] || !wants_legacy(tool) || !idiomatic_enabled(tool)) continue;
+        auto f = load_legacy((dir == "/" ? "" : dir) + "/" + name, tool);
+        if (!f) return Error{f.error()};
+        if (*f && visit(**f)) return ok_status();
       }
       if (dir == "/") break;
       std::size_t slash = dir.rfind('/');
@@ -203,12 +300,14 @@ Expected<Request> RequestFinder::find(std::string_view tool) {
     return request_from(parsed->tools[0], var);
   }
   Expected<Request> found = Request{};
-  auto st = walk([&](const ConfigFile& f) {
-    const ToolEntry* e = f.find(tool);
-    if (!e) return false;
-    found = request_from(*e, f.path);
-    return true;
-  });
+  auto st = walk(
+      [&](const ConfigFile& f) {
+        const ToolEntry* e = f.find(tool);
+        if (!e) return false;
+        found = request_from(*e, f.path);
+        return true;
+      },
+      [&](std::string_view t) { return t == tool; });
   if (!st) return Error{st.error()};
   return found;
 }
@@ -216,21 +315,26 @@ Expected<Request> RequestFinder::find(std::string_view tool) {
 Expected<std::vector<Request>> RequestFinder::all() {
   std::vector<Request> out;
   Status inner = ok_status();
-  auto st = walk([&](const ConfigFile& f) {
-    for (const auto& e : f.tools) {
-      bool seen = false;
-      for (const auto& r : out) seen = seen || r.tool == e.tool;
-      if (seen) continue;
-      std::string var = version_env_var(e.tool);
-      auto req = std::getenv(var.c_str()) ? find(e.tool) : request_from(e, f.path);
-      if (!req) {
-        inner = Error{req.error()};
-        return true;
-      }
-      out.push_back(std::move(*req));
-    }
+  auto listed = [&](std::string_view tool) {
+    for (const auto& r : out)
+      if (r.tool == tool) return true;
     return false;
-  });
+  };
+  auto st = walk(
+      [&](const ConfigFile& f) {
+        for (const auto& e : f.tools) {
+          if (listed(e.tool)) continue;
+          std::string var = version_env_var(e.tool);
+          auto req = std::getenv(var.c_str()) ? find(e.tool) : request_from(e, f.path);
+          if (!req) {
+            inner = Error{req.error()};
+            return true;
+          }
+          out.push_back(std::move(*req));
+        }
+        return false;
+      },
+      [&](std::string_view tool) { return !listed(tool); });
   if (!st) return Error{st.error()};
   if (!inner) return Error{inner.error()};
   return out;

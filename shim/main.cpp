@@ -66,11 +66,17 @@ bool auto_install_wanted(const Roots& roots, const std::string& tool, const std:
   return auto_install_enabled(global.access == ConfigAccess::Read ? global.text : std::string());
 }
 
-void exec_auto_install(const StoreLayout& layout, const std::string& command, const std::string& tool,
-                       const Request& request, char** argv) {
+// The rtx beside the real rtx-shim, or empty when there is none.
+std::string rtx_beside_shim() {
   std::string self = read_link("/proc/self/exe");
   std::string rtx = self.substr(0, self.rfind('/') + 1) + "rtx";
-  if (self.empty() || ::access(rtx.c_str(), X_OK) != 0) return;  // no rtx beside the shim: say "not installed"
+  return self.empty() || ::access(rtx.c_str(), X_OK) != 0 ? std::string() : rtx;
+}
+
+void exec_auto_install(const StoreLayout& layout, const std::string& command, const std::string& tool,
+                       const Request& request, char** argv) {
+  std::string rtx = rtx_beside_shim();
+  if (rtx.empty()) return;  // no rtx beside the shim: say "not installed"
   std::string shim = layout.shims_dir() + "/" + command;
   std::vector<char*> args{const_cast<char*>(rtx.c_str()),  const_cast<char*>("__auto-install"),
                           const_cast<char*>(tool.c_str()), const_cast<char*>(request.specs.front().text.c_str()),
@@ -78,6 +84,29 @@ void exec_auto_install(const StoreLayout& layout, const std::string& command, co
   for (char** a = argv + 1; *a; ++a) args.push_back(*a);
   args.push_back(nullptr);
   ::execv(rtx.c_str(), args.data());
+}
+
+// An asdf plugin's legacy file whose bin/parse-legacy-file answer is not
+// cached (DESIGN.md §4): the shim runs no plugin script, so it hands over to
+// `rtx __parse-legacy-file TOOL -- SHIM ARGS…` (exec, not a child), which
+// resolves as the shim does but runs the script, caches the answer, and execs
+// this shim again with the answer in RTX_LEGACY_ANSWER. A run that was handed
+// an answer and still misses (the file changed meanwhile) fails instead of
+// looping.
+[[noreturn]] void exec_legacy_parse(const StoreLayout& layout, const std::string& command, const LegacyAnswer& miss,
+                                    bool handed, const std::string& error, char** argv) {
+  std::string rtx = rtx_beside_shim();
+  if (handed || rtx.empty())
+    fail(kCannotRun, "rtx: " + error +
+                         (handed ? " (the file changed while rtx read it: run the command again)"
+                                 : " (no rtx beside the shim to run it)"));
+  std::string shim = layout.shims_dir() + "/" + command;
+  std::vector<char*> args{const_cast<char*>(rtx.c_str()), const_cast<char*>("__parse-legacy-file"),
+                          const_cast<char*>(miss.tool.c_str()), const_cast<char*>("--"), shim.data()};
+  for (char** a = argv + 1; *a; ++a) args.push_back(*a);
+  args.push_back(nullptr);
+  ::execv(rtx.c_str(), args.data());
+  fail(kCannotRun, "rtx: " + error + " (cannot run " + rtx + ": " + std::strerror(errno) + ")");
 }
 
 [[noreturn]] void exec(const std::string& exe, char** argv) {
@@ -118,6 +147,13 @@ int main(int argc, char** argv) {
     auto_installed = marker;
     ::unsetenv("RTX_AUTO_INSTALLED");
   }
+  // Set only for the run `rtx __parse-legacy-file` hands back to; never passed on.
+  std::string legacy_answers;
+  const bool legacy_handed = std::getenv("RTX_LEGACY_ANSWER") != nullptr;
+  if (legacy_handed) {
+    legacy_answers = std::getenv("RTX_LEGACY_ANSWER");
+    ::unsetenv("RTX_LEGACY_ANSWER");
+  }
 
   auto roots = roots_from_env();
   if (!roots) fail(kCannotRun, "rtx: " + roots.error());
@@ -135,8 +171,11 @@ int main(int argc, char** argv) {
 
   std::string cwd = current_dir();
   RequestFinder finder(*roots, cwd);
+  if (legacy_handed) finder.add_legacy_answers(legacy_answers);
   for (const std::string& tool : tools) {
     auto request = finder.find(tool);
+    if (!request && finder.legacy_miss())
+      exec_legacy_parse(layout, command, *finder.legacy_miss(), legacy_handed, request.error(), argv);
     if (!request) fail(kCannotRun, "rtx: " + request.error());
     if (request->tool.empty()) continue;  // this tool is not configured here; another may be
 

@@ -2,12 +2,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
 #include "manager/util/modes.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/file_io.hpp"
+#include "resolver/legacy_files.hpp"
+#include "resolver/printable.hpp"
 
 namespace rtx::backends {
 namespace {
@@ -170,6 +173,40 @@ Expected<resolver::BuildMeta> AsdfPlugin::describe_build(const InstallRequest& r
     record_env_change(parse_env0(out.substr(0, split)), parse_env0(out.substr(split + 9)), meta);
   }
   return meta;
+}
+
+Expected<std::optional<std::vector<std::string>>> AsdfPlugin::legacy_filenames() {
+  using Names = std::optional<std::vector<std::string>>;
+  if (!has_script("list-legacy-filenames")) return Names();
+  RunSpec spec{{script("list-legacy-filenames")}, {{"ASDF_PLUGIN_PATH", dir_}}, {}, timeouts_.list, true, false};
+  auto r = util::run_process(spec);
+  if (!r.ok())
+    return make_error("plugin " + name_ + ": bin/list-legacy-filenames " + r.describe(timeouts_.list) + " (" + dir_ +
+                      "): fix the plugin");
+  std::vector<std::string> names;
+  for (auto& name : split_words(r.out)) {
+    if (std::string problem = resolver::legacy_name_problem(name); !problem.empty())
+      return make_error("plugin " + name_ + ": bin/list-legacy-filenames printed '" + resolver::printable(name, 160) +
+                        "', which " + problem + " (" + dir_ +
+                        "): its legacy version files are not read; fix the plugin");
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  return Names(std::move(names));
+}
+
+Expected<std::string> AsdfPlugin::parse_legacy_file(const std::string& path) {
+  if (!has_script("parse-legacy-file"))
+    return make_error("plugin " + name_ + " has no executable bin/parse-legacy-file (" + dir_ + ")");
+  RunSpec spec{{script("parse-legacy-file"), path}, {{"ASDF_PLUGIN_PATH", dir_}}, {}, timeouts_.list, true, false};
+  auto r = util::run_process(spec);
+  if (!r.ok())
+    return make_error(path + ": plugin " + name_ + ": bin/parse-legacy-file " + r.describe(timeouts_.list) + " (" +
+                      dir_ + "): fix the file or the plugin");
+  auto version = resolver::legacy_output_version(r.out);
+  if (!version)
+    return make_error(path + ": plugin " + name_ + ": bin/parse-legacy-file " + version.error() + " (" + dir_ +
+                      "): fix the file or the plugin");
+  return version;
 }
 
 Status AsdfPlugin::smoke_test(const InstallRequest& req, const resolver::BuildMeta& meta) {

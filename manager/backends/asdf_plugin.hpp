@@ -1,11 +1,14 @@
 // asdf plugins run unchanged (DESIGN.md §8): bin/list-all, bin/latest-stable,
-// bin/download, bin/install, bin/list-bin-paths, bin/exec-env, with the
-// ASDF_* variables asdf and mise set. bin/smoke is an rtx extension: run after
+// bin/download, bin/install, bin/list-bin-paths, bin/exec-env,
+// bin/list-legacy-filenames, bin/parse-legacy-file, with the ASDF_* variables
+// asdf and mise set. bin/smoke is an rtx extension: run after
 // install, a failure fails the install.
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "manager/backends/backend.hpp"
 
@@ -31,6 +34,14 @@ class AsdfPlugin : public Backend {
   Status install(const InstallRequest& req) override;
   Expected<resolver::BuildMeta> describe_build(const InstallRequest& req) override;
   Status smoke_test(const InstallRequest& req, const resolver::BuildMeta& meta) override;
+
+  // The names bin/list-legacy-filenames prints (whitespace-separated, as asdf
+  // reads them), each checked by resolver::legacy_name_problem; nullopt when
+  // the plugin has no such script. Errors: the script failed, or a name is
+  // refused (the message names it).
+  Expected<std::optional<std::vector<std::string>>> legacy_filenames();
+  // The one version bin/parse-legacy-file PATH prints (legacy_output_version).
+  Expected<std::string> parse_legacy_file(const std::string& path);
 
  private:
   bool has_script(const char* name) const;

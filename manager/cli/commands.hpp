@@ -39,6 +39,8 @@ int cmd_outdated(Context& ctx, const std::vector<std::string>& tools, bool json)
 int cmd_latest(Context& ctx, const std::string& tool_spec);
 int cmd_auto_install(Context& ctx, const std::string& tool, const std::string& spec,
                      const std::vector<std::string>& command);
+// What a shim execs for an asdf legacy file whose parse-legacy-file answer is not cached.
+int cmd_parse_legacy_file(Context& ctx, const std::string& tool, const std::vector<std::string>& command);
 int cmd_activate(Context& ctx, const std::string& shell);
 int cmd_deactivate(Context& ctx, const std::string& shell);
 int cmd_completion(const std::string& shell);

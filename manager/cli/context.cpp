@@ -123,6 +123,8 @@ Expected<std::string> ensure_installed(const Context& ctx, const std::string& to
     note(tool + " " + *version + " is already installed (" + outcome->entry_path + ")");
   else
     note("installed " + tool + " " + *version + " in " + outcome->entry_path);
+  // The shim reads a plugin's legacy file names from a record (DESIGN.md §4).
+  for (const auto& warning : backends::record_legacy_filenames(ctx.layout, {tool}, false)) note(warning);
   return *version;
 }
 

@@ -9,6 +9,7 @@
 
 #include "manager/backends/backend.hpp"
 #include "manager/backends/backend_env.hpp"
+#include "manager/backends/legacy_record.hpp"
 #include "resolver/acquire.hpp"
 #include "resolver/expected.hpp"
 #include "resolver/request.hpp"
@@ -36,6 +37,8 @@ struct Context {
     resolver::RequestFinder f(roots, cwd);
     f.on_config_read([read = configs_read](const std::string& path) { read->push_back(path); });
     f.on_warning([](const std::string& line) { note(line); });
+    // An asdf plugin's legacy file is parsed here, never in the shim (DESIGN.md §4).
+    f.on_legacy_parse(backends::legacy_parser(layout, [](const std::string& line) { note(line); }));
     return f;
   }
 };

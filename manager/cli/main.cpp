@@ -194,6 +194,16 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_reap_wait(c, a.one, a.two); };
   });
 
+  // What a shim execs for an asdf legacy file it cannot parse itself (DESIGN.md §4); not for people.
+  auto* parse_legacy = app.add_subcommand("__parse-legacy-file", "");
+  parse_legacy->group("");
+  parse_legacy->add_option("tool", a.one)->required();
+  parse_legacy->callback([&] {
+    recover = false;  // changes nothing in the store: the shim's hand-over stays short
+    tool_args = {a.one};
+    action = [&](Context& c) { return cmd_parse_legacy_file(c, a.one, a.command); };
+  });
+
   // What a shim execs for a configured but missing version (DESIGN.md §4); not for people.
   auto* auto_install = app.add_subcommand("__auto-install", "");
   auto_install->group("");
@@ -286,7 +296,8 @@ int run(int argc, char** argv) {
 
   // `rtx exec node@20 -- node -v`: everything after "--" is the command.
   auto dashdash = std::find(raw.begin(), raw.end(), "--");
-  if (!raw.empty() && (raw[0] == "exec" || raw[0] == "__auto-install") && dashdash != raw.end()) {
+  if (!raw.empty() && (raw[0] == "exec" || raw[0] == "__auto-install" || raw[0] == "__parse-legacy-file") &&
+      dashdash != raw.end()) {
     a.command.assign(dashdash + 1, raw.end());
     raw.erase(dashdash, raw.end());
     std::reverse(raw.begin(), raw.end());
