@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "manager/backends/plugins.hpp"
+#include "manager/backends/remote_versions_cache.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/store/entries.hpp"
 #include "manager/store/pointers.hpp"
@@ -55,6 +56,10 @@ int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std
   if (!backend) return fail(backend.error());
   auto versions = (*backend)->list_remote();
   if (!versions) return fail(versions.error());
+  // What completion offers after "tool@" (remote_versions_cache.hpp): a
+  // failure costs only that, so it is a note, not an error.
+  if (auto st = backends::save_remote_versions(ctx.roots.cache, tool, *versions); !st)
+    note("the list is not kept for completion: " + st.error());
   std::optional<resolver::VersionSpec> spec;
   if (prefix) {
     auto s = resolver::parse_spec(*prefix);

@@ -8,6 +8,7 @@
 
 #include "manager/backends/plugins.hpp"
 #include "manager/backends/registry.hpp"
+#include "manager/backends/remote_versions_refresh.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/shell/activation.hpp"
 #include "manager/store/entries.hpp"
@@ -50,6 +51,9 @@ shell::WordSource word_source(const Context& ctx) {
   };
   source.installed = [&ctx] { return installed(ctx, ""); };
   source.versions = [&ctx](const std::string& tool) { return installed(ctx, tool.substr(0, tool.find('@'))); };
+  source.remote = [&ctx](const std::string& tool) {
+    return backends::remote_versions_for_tab(ctx.backend_env(), tool);
+  };
   source.commands = [&ctx] {
     std::vector<std::string> out;
     if (DIR* d = ::opendir(ctx.layout.shims_dir().c_str())) {
@@ -86,7 +90,7 @@ int cmd_completion(const std::string& shell_name) {
 int cmd_complete(Context& ctx, const shell::CliCommand& cli, const std::vector<std::string>& words) {
   shell::Completion c = shell::complete(cli, words, word_source(ctx));
   if (c.files) return print("__files__\n");
-  std::string out;
+  std::string out = c.ordered && !c.words.empty() ? "__ordered__\n" : "";
   for (const auto& w : c.words) out += w + "\n";
   return print(out);
 }

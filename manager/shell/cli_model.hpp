@@ -10,13 +10,15 @@ namespace rtx::shell {
 
 // What a word in a given place can be, for completion.
 enum class WordKind {
-  None,       // free text (a URL, a prefix)
-  Path,       // a file or directory
-  Tool,       // a tool name: installed, a plugin, or one the registry knows
-  ToolSpec,   // a tool, or tool@version of an installed build
-  Installed,  // tool@version of an installed build
-  Command,    // a command a shim provides
-  Version,    // an installed version of the tool named before it
+  None,           // free text (a URL, a prefix)
+  Path,           // a file or directory
+  Tool,           // a tool name: installed, a plugin, or one the registry knows
+  ToolSpec,       // a tool, or tool@version of an installed build; after "tool@", remote versions too
+  ToolPrefix,     // a tool; after "tool@", its installed and remote versions
+  Installed,      // tool@version of an installed build
+  Command,        // a command a shim provides
+  Version,        // an installed version of the tool named before it
+  RemoteVersion,  // a remote version of the tool named before it
 };
 
 struct CliOption {

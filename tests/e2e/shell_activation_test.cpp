@@ -212,4 +212,29 @@ TEST_F(ShellActivation, TabCompletesSubcommandsAndInstalledVersionsInARealTermin
   }
 }
 
+// Remote versions keep rtx's order in bash (newest first, `compopt -o
+// nosort`), where bash alone would sort 1.0.0 first, and complete after the
+// '@' bash splits words at; the sample plugin's list-all stands in for the
+// network.
+TEST_F(ShellActivation, TabOffersRemoteVersionsNewestFirstInBash) {
+  world.link_sample_plugin();
+  world.set_env("PATH", plain_path());
+  const ShellCase bash = shells().front();
+  Terminal term(world, bash.interactive);
+  std::string screen;
+  term.type("echo ready-\"\"marker");
+  term.press("Enter");
+  ASSERT_TRUE(term.shows("ready-marker", &screen)) << screen;
+  term.type(bash.eval);
+  term.press("Enter");
+  term.type("rtx install hello@1.");
+  term.press("Tab");
+  term.press("Tab");
+  // bash lists the word from its '@' (a COMP_WORDBREAKS character) on.
+  EXPECT_TRUE(term.shows("\n@1.1.0  @1.0.0", &screen)) << screen;
+  term.type("0");
+  term.press("Tab");
+  EXPECT_TRUE(term.shows("rtx install hello@1.0.0\n", &screen)) << screen;
+}
+
 }  // namespace

@@ -41,8 +41,9 @@ WordSource source() {
   s.tools = [] { return std::vector<std::string>{"hello", "node", "hello"}; };
   s.installed = [] { return std::vector<std::string>{"hello@2.0.0", "hello@1.1.0", "node@20.11.1"}; };
   s.commands = [] { return std::vector<std::string>{"hello", "node", "npm"}; };
-  s.versions = [](const std::string& tool) {
-    return tool == "hello" ? std::vector<std::string>{"2.0.0", "1.1.0"} : std::vector<std::string>{};
+  s.versions = [](const std::string& tool) {  // installed, as `installed` has them
+    if (tool == "hello") return std::vector<std::string>{"2.0.0", "1.1.0"};
+    return tool == "node" ? std::vector<std::string>{"20.11.1"} : std::vector<std::string>{};
   };
   return s;
 }
@@ -82,6 +83,68 @@ TEST(Completion, PathsAndTheCommandAfterDashDashAreTheShellsFiles) {
   EXPECT_TRUE(complete(cli(), {"plugins", "link", "hello", ""}, source()).files);
   EXPECT_TRUE(complete(cli(), {"exec", "node@20", "--", "no"}, source()).files);
   EXPECT_FALSE(complete(cli(), {"plugins", "link", ""}, source()).files);
+}
+
+// install/latest/ls-remote over a source whose remote list counts its callers:
+// the network (behind `remote`) is asked only for a version, never for a name.
+struct RemoteCompletionCase {
+  int remote_calls = 0;
+  CliCommand cli() {
+    CliCommand root{"rtx", "", {}, {}, {}};
+    root.subcommands.push_back(CliCommand{"install", "", {}, {{"tool@spec", "", false, true, WordKind::ToolSpec}}, {}});
+    root.subcommands.push_back(
+        CliCommand{"latest", "", {}, {{"tool[@prefix]", "", true, false, WordKind::ToolPrefix}}, {}});
+    root.subcommands.push_back(
+        CliCommand{"ls-remote",
+                   "",
+                   {},
+                   {{"tool", "", true, false, WordKind::Tool}, {"prefix", "", false, false, WordKind::RemoteVersion}},
+                   {}});
+    return root;
+  }
+  Completion run(const std::vector<std::string>& typed) {
+    WordSource s = source();
+    s.remote = [this](const std::string& tool) {
+      ++remote_calls;
+      return tool == "node" ? std::vector<std::string>{"20.9.0", "18.19.1", "20.10.0", "21.0.0-rc.1", "20.11.1"}
+                            : std::vector<std::string>{};
+    };
+    return complete(cli(), typed, s);
+  }
+};
+
+TEST(Completion, RemoteVersionsAfterToolAtNewestFirstWithTheInstalledOnes) {
+  RemoteCompletionCase r;
+  EXPECT_EQ(r.run({"install", "no"}).words, (std::vector<std::string>{"node", "node@20.11.1"}));
+  EXPECT_EQ(r.run({"install", ""}).ordered, false);
+  EXPECT_EQ(r.remote_calls, 0) << "a tool name never waits for the network";
+
+  Completion c = r.run({"install", "node@"});
+  EXPECT_TRUE(c.ordered);
+  EXPECT_EQ(c.words, (std::vector<std::string>{"node@21.0.0-rc.1", "node@20.11.1", "node@20.10.0", "node@20.9.0",
+                                               "node@18.19.1"}))
+      << "installed 20.11.1 once, among the remote ones";
+  EXPECT_EQ(r.run({"install", "node@20."}).words,
+            (std::vector<std::string>{"node@20.11.1", "node@20.10.0", "node@20.9.0"}));
+  EXPECT_EQ(r.run({"install", "hello@2"}).words, std::vector<std::string>{"hello@2.0.0"});  // installed only
+  EXPECT_EQ(r.run({"latest", "node@18"}).words, std::vector<std::string>{"node@18.19.1"});
+  EXPECT_EQ(r.run({"latest", "no"}).words, std::vector<std::string>{"node"});
+}
+
+TEST(Completion, LsRemotesPrefixIsARemoteVersionOfItsTool) {
+  RemoteCompletionCase r;
+  Completion c = r.run({"ls-remote", "node", "2"});
+  EXPECT_TRUE(c.ordered);
+  EXPECT_EQ(c.words, (std::vector<std::string>{"21.0.0-rc.1", "20.11.1", "20.10.0", "20.9.0"}));
+  EXPECT_EQ(r.run({"ls-remote", "nothing", ""}).words, std::vector<std::string>{});
+}
+
+TEST(Completion, AnNpmScopeIsNotAVersionSeparator) {
+  RemoteCompletionCase r;
+  r.run({"install", "npm:@sco"});
+  EXPECT_EQ(r.remote_calls, 0);
+  r.run({"install", "npm:@scope/pkg@"});
+  EXPECT_EQ(r.remote_calls, 1);
 }
 
 TEST(Completion, NothingForAnUnknownCommandOrNoWords) {
