@@ -42,7 +42,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
   for (const auto& req : requests) {
     resolver::Acquired build;
     bool found = resolver::acquire_build(ctx.layout, req, build);
-    if (!build.warning.empty()) note(build.warning.substr(5));
+    if (!build.warning.empty()) util::log_warn(build.warning.substr(5));
     if (!found)
       return fail(req.tool + " " + req.joined() + " (asked by " + req.source + ") is not installed: run 'rtx install " +
                       req.tool + "@" + req.specs.front().text + "'",

@@ -8,9 +8,9 @@
 #include "manager/backends/plugins.hpp"
 #include "manager/store/install_transaction.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "resolver/config_file.hpp"
 #include "resolver/file_io.hpp"
-#include "resolver/printable.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
@@ -30,15 +30,11 @@ Expected<Context> make_context() {
 }
 
 int fail(const std::string& message, int status) {
-  std::string line = "rtx: " + resolver::printable(message) + "\n";
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
+  util::log_error(message);
   return status;
 }
 
-void note(const std::string& line) {
-  std::string out = "rtx: " + resolver::printable(line) + "\n";
-  (void)!::write(STDERR_FILENO, out.data(), out.size());
-}
+void note(const std::string& line) { util::log_info(line); }
 
 Expected<ToolSpec> parse_tool_spec(const std::string& text) {
   ToolSpec out;

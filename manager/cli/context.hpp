@@ -10,6 +10,7 @@
 #include "manager/backends/backend.hpp"
 #include "manager/backends/backend_env.hpp"
 #include "manager/backends/legacy_record.hpp"
+#include "manager/util/log.hpp"
 #include "resolver/acquire.hpp"
 #include "resolver/expected.hpp"
 #include "resolver/request.hpp"
@@ -18,7 +19,7 @@
 
 namespace rtx::cli {
 
-void note(const std::string& line);  // a status line on stderr
+void note(const std::string& line);  // a status line on stderr (info: hidden by -q)
 
 struct Context {
   resolver::Roots roots;
@@ -35,8 +36,11 @@ struct Context {
 
   resolver::RequestFinder finder() const {
     resolver::RequestFinder f(roots, cwd);
-    f.on_config_read([read = configs_read](const std::string& path) { read->push_back(path); });
-    f.on_warning([](const std::string& line) { note(line); });
+    f.on_config_read([read = configs_read](const std::string& path) {
+      util::log_debug("config " + path);
+      read->push_back(path);
+    });
+    f.on_warning([](const std::string& line) { util::log_warn(line); });
     // An asdf plugin's legacy file is parsed here, never in the shim (DESIGN.md §4).
     f.on_legacy_parse(backends::legacy_parser(layout, [](const std::string& line) { note(line); }));
     return f;

@@ -11,6 +11,7 @@
 #include "manager/shell/cli_model.hpp"
 #include "manager/shell/man_page.hpp"
 #include "manager/store/recovery.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/process_runner.hpp"
 #include "manager/util/root_safety.hpp"
 #include "resolver/config_file.hpp"
@@ -35,6 +36,8 @@ struct Args {
   bool pin = false;
   bool fuzzy = false;
   bool bump = false;
+  int verbose = 0;  // how many -v
+  bool quiet = false;
 };
 
 // Tool names and versions from the command line are checked before anything
@@ -78,6 +81,11 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "rtx " RTX_VERSION);
   Args a;
+  // Global flags, before the subcommands: they inherit fallthrough, so
+  // `rtx -q install` and `rtx install -q` both work (util/log.hpp).
+  app.fallthrough();
+  app.add_flag("-v,--verbose", a.verbose, "Say more on stderr: -v debug lines, -vv trace (RTX_LOG_LEVEL)");
+  app.add_flag("-q,--quiet", a.quiet, "Say only errors on stderr (RTX_QUIET=1)");
   std::function<int(Context&)> action;
   std::function<int()> standalone;        // a command that needs no roots (completion, __man)
   std::vector<std::string> tool_args;     // names to validate before running
@@ -315,6 +323,12 @@ int run(int argc, char** argv) {
     }
   }
 
+  rtx::util::configure_logging(a.verbose, a.quiet);
+  if (rtx::util::log_enabled(rtx::util::LogLevel::debug)) {
+    std::string line = "rtx " RTX_VERSION ":";
+    for (int i = 0; i < argc; ++i) line += std::string(" ") + argv[i];
+    rtx::util::log_debug(line);
+  }
   if (standalone) return standalone();
   if (auto st = check_names(a, tool_args); !st) return fail(st.error(), 2);
   for (const auto& v : version_args)
@@ -331,7 +345,7 @@ int run(int argc, char** argv) {
   // Tracking is what keeps a config's build from being retired by upgrades
   // (DESIGN.md §7): a failure is worth one line, not the command's status.
   if (auto tracked = rtx::config::track_configs(ctx->roots.state, *ctx->configs_read); !tracked)
-    note("cannot record the configs this command read: " + tracked.error());
+    rtx::util::log_warn("cannot record the configs this command read: " + tracked.error());
   return status;
 }
 

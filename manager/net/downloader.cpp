@@ -12,6 +12,7 @@
 #include "manager/net/progress.hpp"
 #include "manager/net/transfer.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/process_runner.hpp"
 
 namespace rtx::net {
@@ -122,6 +123,7 @@ class Fetch {
       ++attempts_;
       if (deadline) settings.time_left = std::chrono::duration_cast<milliseconds>(*deadline - Clock::now());
       AttemptResult r;
+      util::log_debug("GET " + req_.url + " (attempt " + std::to_string(attempts_) + ") to " + target_.path);
       if (settings.time_left && settings.time_left->count() <= 0) {
         r.outcome = Outcome::transient;
         r.kind = FailureKind::timeout;
@@ -137,7 +139,7 @@ class Fetch {
           if (from_earlier_run_ && continued_ && !restarted) {
             // The .part an earlier run left may hold another file's bytes (the
             // URL now serves a new build): one fresh download before failing.
-            meter_.note("rtx: " + req_.url + " does not match " + req_.expected->to_string() +
+            meter_.note(req_.url + " does not match " + req_.expected->to_string() +
                         " after resuming; downloading it again from the start");
             if (Status s = part_.truncate(); !s) return fail(s.error());
             restarted = true;
@@ -160,7 +162,7 @@ class Fetch {
 
       milliseconds delay = backoff_before(attempts_ + 1, req_.retry);
       if (deadline) delay = std::min(delay, std::chrono::duration_cast<milliseconds>(*deadline - Clock::now()));
-      meter_.note("rtx: download of " + req_.url + ": " + r.reason + "; retrying in " +
+      meter_.note("download of " + req_.url + ": " + r.reason + "; retrying in " +
                   format_seconds(double(delay.count()) / 1000) + " (attempt " + std::to_string(attempts_ + 1) + " of " +
                   std::to_string(req_.retry.max_attempts) + ")");
       if (!sleep_unless_interrupted(delay))
@@ -248,7 +250,10 @@ Expected<DownloadResult> download(const DownloadRequest& req) {
     target.path = target.entry_dir + "/" + target.name;
     auto hit = verify_cached(target.path, *req.expected);
     if (!hit) return Error{hit.error()};
-    if (*hit) return cache_hit(target.path, *req.expected);
+    if (*hit) {
+      util::log_debug(req.url + ": already in the download cache as " + target.path);
+      return cache_hit(target.path, *req.expected);
+    }
   } else {
     target.path = req.dest;
     target.name = req.dest.substr(req.dest.rfind('/') + 1);

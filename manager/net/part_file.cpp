@@ -8,6 +8,7 @@
 #include <cerrno>
 
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 
 namespace rtx::net {
 
@@ -26,7 +27,7 @@ Expected<PartFile> PartFile::open_locked(const std::string& final_path, int noti
                         ": check that its folder exists and is writable");
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK) return make_error("cannot lock " + path + ": " + util::errno_text());
-      if (notice_fd >= 0) {
+      if (notice_fd >= 0 && util::log_enabled(util::LogLevel::info)) {
         std::string line = "rtx: waiting for another rtx that is downloading " + final_path + "\n";
         (void)!::write(notice_fd, line.data(), line.size());
       }

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstdio>
 
+#include "manager/util/log.hpp"
+#include "resolver/printable.hpp"
+
 namespace rtx::net {
 namespace {
 
@@ -68,7 +71,8 @@ std::string format_progress_line(const std::string& name, std::uint64_t done, st
 
 ProgressMeter::ProgressMeter(int fd, std::string url, std::string name)
     : fd_(fd), url_(std::move(url)), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {
-  terminal_ = fd_ >= 0 && ::isatty(fd_) == 1;
+  // -q (util/log.hpp): no progress line and no summary; retry notices are warnings.
+  terminal_ = fd_ >= 0 && ::isatty(fd_) == 1 && util::log_enabled(util::LogLevel::info);
 }
 
 ProgressMeter::~ProgressMeter() { clear_line(); }
@@ -103,14 +107,16 @@ void ProgressMeter::update(std::uint64_t done, std::optional<std::uint64_t> tota
 }
 
 void ProgressMeter::note(const std::string& line) {
-  if (fd_ < 0) return;
+  if (fd_ < 0 || !util::log_enabled(util::LogLevel::warn)) return;
   clear_line();
-  write_all(line + "\n");
+  bool color = fd_ == STDERR_FILENO && util::log_color();
+  write_all(util::format_log_line(util::LogLevel::warn, line, color));
 }
 
 void ProgressMeter::finish(std::uint64_t total, std::uint64_t fetched) {
   if (fd_ < 0) return;
   clear_line();
+  if (!util::log_enabled(util::LogLevel::info)) return;
   write_all(format_summary(url_, total, fetched, elapsed()) + "\n");
 }
 

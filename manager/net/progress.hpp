@@ -36,7 +36,7 @@ class ProgressMeter {
   bool is_terminal() const { return terminal_; }
   // Bytes now in the file, of `total` when known, `fetched` of them by this run.
   void update(std::uint64_t done, std::optional<std::uint64_t> total, std::uint64_t fetched);
-  // One line outside the progress line (a retry notice).
+  // A warning outside the progress line (a retry notice): "rtx: " + line.
   void note(const std::string& line);
   // The summary line, replacing the progress line on a terminal.
   void finish(std::uint64_t total, std::uint64_t fetched);

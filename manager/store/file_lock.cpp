@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "resolver/file_io.hpp"
 
 namespace rtx::store {
@@ -29,8 +30,12 @@ Expected<FileLock> FileLock::acquire(const std::string& path, LockMode mode,
                                      void (*on_wait)(const std::string&, long)) {
   auto fd = open_lock_file(path);
   if (!fd) return Error{fd.error()};
-  if (::flock(fd->get(), op_of(mode) | LOCK_NB) == 0) return FileLock(std::move(*fd));
+  if (::flock(fd->get(), op_of(mode) | LOCK_NB) == 0) {
+    util::log_trace("locked " + path);
+    return FileLock(std::move(*fd));
+  }
   if (errno != EWOULDBLOCK) return make_error("cannot lock " + path + ": " + util::errno_text());
+  util::log_debug("waiting for the lock " + path + (mode == LockMode::Shared ? " (shared)" : ""));
   if (on_wait) {
     // The holder records its pid just after locking: give it a moment.
     long holder = 0;
@@ -46,6 +51,7 @@ Expected<FileLock> FileLock::acquire(const std::string& path, LockMode mode,
   while (::flock(fd->get(), op_of(mode)) != 0) {
     if (errno != EINTR) return make_error("cannot lock " + path + ": " + util::errno_text());
   }
+  util::log_debug("locked " + path + " after waiting");
   return FileLock(std::move(*fd));
 }
 

@@ -17,6 +17,7 @@
 #include "manager/store/upgrade_policy.hpp"
 #include "manager/util/fault_point.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/config_file.hpp"
 #include "resolver/file_io.hpp"
@@ -27,8 +28,7 @@ namespace {
 
 void say_waiting(const std::string& path, long holder) {
   std::string who = holder > 0 ? "pid " + std::to_string(holder) : "another rtx";
-  std::string line = "rtx: waiting for " + who + ", which holds " + path + "\n";
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
+  util::log_info("waiting for " + who + ", which holds " + path);
 }
 
 bool has_executable(const std::string& dir) {

@@ -11,6 +11,7 @@
 #include "manager/store/entries.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "resolver/build_meta.hpp"
 #include "resolver/file_io.hpp"
 #include "resolver/printable.hpp"
@@ -26,11 +27,10 @@ bool shimmable(std::string_view name) {
 }
 
 void say_refused(const std::string& dir, std::string_view name) {
-  std::string line =
-      "rtx: not making a shim for '" + resolver::printable(name, 80) + "' in " + resolver::printable(dir) +
+  util::log_warn(
+      "not making a shim for '" + resolver::printable(name, 80) + "' in " + resolver::printable(dir) +
       (name == "rtx" || name == "rtx-shim" ? ": that name is rtx's own" : ": the name holds a control character") +
-      "; run it by its path if you need it\n";
-  (void)!::write(STDERR_FILENO, line.data(), line.size());
+      "; run it by its path if you need it");
 }
 
 std::vector<std::string> executables_in(const std::string& dir) {

@@ -2,10 +2,12 @@
 
 #include <fmt/core.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 
@@ -17,6 +19,9 @@
 #include <boost/process/v2/src.hpp>
 #include <cstring>
 #include <functional>
+
+#include "manager/util/log.hpp"
+#include "resolver/unique_fd.hpp"
 
 extern char** environ;
 
@@ -97,6 +102,23 @@ void install_interrupt_handlers() {
 
 bool interrupted() { return g_signal.load() != 0; }
 
+namespace {
+
+// The last few KiB a quiet child wrote, on stderr as it wrote them.
+void show_quiet_output(int fd) {
+  constexpr off_t kTail = 4096;
+  off_t size = ::lseek(fd, 0, SEEK_END);
+  if (size <= 0) return;
+  std::string text(std::size_t(std::min(size, kTail)), '\0');
+  ssize_t n = ::pread(fd, text.data(), text.size(), size - off_t(text.size()));
+  if (n <= 0) return;
+  text.resize(std::size_t(n));
+  if (text.back() != '\n') text += '\n';
+  (void)!::write(STDERR_FILENO, text.data(), text.size());
+}
+
+}  // namespace
+
 std::string RunResult::describe(std::chrono::milliseconds timeout) const {
   if (!spawn_error.empty()) return "could not start: " + spawn_error;
   if (interrupted) return "was interrupted";
@@ -111,14 +133,27 @@ RunResult run_process(const RunSpec& spec) {
     result.interrupted = true;
     return result;
   }
+  if (log_enabled(LogLevel::debug)) {
+    std::string line = "running";
+    for (const auto& a : spec.argv) line += " " + a;
+    if (!spec.cwd.empty()) line += " (in " + spec.cwd + ")";
+    log_debug(line);
+  }
   asio::io_context ctx;
   asio::readable_pipe out_pipe(ctx);
   std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
   std::vector<std::string> env = build_environment(spec.env);
 
+  // -q (util/log.hpp): what the child would say to the user is kept aside, and
+  // shown only if it fails, so the error line that follows has its reason.
+  UniqueFd quiet_sink;
+  if (!log_enabled(LogLevel::info)) quiet_sink = UniqueFd(::memfd_create("rtx-quiet-output", MFD_CLOEXEC));
+
   bp::error_code ec;
   auto stdout_binding = [&]() -> bp::process_stdio {
+    if (spec.capture_stdout && quiet_sink.valid()) return bp::process_stdio{nullptr, out_pipe, quiet_sink.get()};
     if (spec.capture_stdout) return bp::process_stdio{nullptr, out_pipe, {}};
+    if (quiet_sink.valid()) return bp::process_stdio{nullptr, quiet_sink.get(), quiet_sink.get()};
     if (spec.stdout_to_stderr) return bp::process_stdio{nullptr, STDERR_FILENO, {}};
     return bp::process_stdio{nullptr, {}, {}};
   };
@@ -193,6 +228,7 @@ RunResult run_process(const RunSpec& spec) {
   ctx.run();
   if (result.exit_code < 0 && !result.timed_out && !result.interrupted && result.spawn_error.empty())
     result.spawn_error = "lost track of the child";
+  if (quiet_sink.valid() && !result.ok() && !result.interrupted) show_quiet_output(quiet_sink.get());
   return result;
 }
 

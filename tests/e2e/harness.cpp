@@ -157,9 +157,11 @@ std::vector<std::string> World::environment() const {
   for (char** e = environ; *e; ++e) {
     std::string kv(*e);
     std::string key = kv.substr(0, kv.find('='));
-    // SHELL and ZDOTDIR too: `rtx doctor` reads the user's rc file through them.
+    // SHELL and ZDOTDIR too: `rtx doctor` reads the user's rc file through them;
+    // and the colour variables, which would paint the stderr tests compare.
     if (key.rfind("RTX_", 0) == 0 || key == "HOME" || key == "PATH" || key.rfind("XDG_", 0) == 0 ||
-        key.rfind("HELLO_", 0) == 0 || key == "SHELL" || key == "ZDOTDIR")
+        key.rfind("HELLO_", 0) == 0 || key == "SHELL" || key == "ZDOTDIR" || key == "NO_COLOR" ||
+        key == "CLICOLOR_FORCE" || key == "CLICOLOR")
       continue;
     env.push_back(kv);
   }

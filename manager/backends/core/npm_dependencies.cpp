@@ -10,6 +10,7 @@
 
 #include "manager/backends/core/npm_semver.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/parallel.hpp"
 #include "resolver/file_io.hpp"
 
@@ -126,10 +127,7 @@ class Installer {
   }
 
  private:
-  static void note(const std::string& line) {
-    std::string text = "rtx: " + line + "\n";
-    (void)!::write(2, text.data(), text.size());
-  }
+  static void note(const std::string& line) { util::log_warn(line); }
 
   Status deps_of(const std::string& dir, const std::string& chain, std::vector<Wanted>& out) {
     auto m = read_manifest(dir);
