@@ -10,9 +10,9 @@ scripts/deps.sh
 scripts/build.sh build-release -DCMAKE_BUILD_TYPE=Release -DRTX_TESTING=OFF -DRTX_BENCH=OFF -DRTX_FAULT_POINTS=OFF \
   > build-release.log 2>&1 || { tail -50 build-release.log; exit 1; }
 cmake --install build-release --prefix "$prefix" > /dev/null
+# The line comes from the installed rtx (shell::rc_line), the one source the
+# e2e test of a new user's first shell (tests/e2e/new_user_test.cpp) also reads.
+shell="$(basename "${SHELL:-bash}")"
+case "$shell" in zsh | fish) ;; *) shell=bash ;; esac
 echo "rtx installed in $prefix/bin. Add to your shell's rc file:"
-case "$(basename "${SHELL:-bash}")" in
-  zsh) echo "  eval \"\$($prefix/bin/rtx activate zsh)\"        # ~/.zshrc" ;;
-  fish) echo "  $prefix/bin/rtx activate fish | source        # ~/.config/fish/config.fish" ;;
-  *) echo "  eval \"\$($prefix/bin/rtx activate bash)\"       # ~/.bashrc" ;;
-esac
+echo "  $("$prefix/bin/rtx" __rc-line "$shell")"

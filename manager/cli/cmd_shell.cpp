@@ -12,6 +12,7 @@
 #include "manager/cli/commands.hpp"
 #include "manager/shell/activation.hpp"
 #include "manager/store/entries.hpp"
+#include "resolver/file_io.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
@@ -85,6 +86,14 @@ int cmd_completion(const std::string& shell_name) {
   auto s = shell_named(shell_name);
   if (!s) return fail(s.error(), 2);
   return print(shell::completion_script(*s));
+}
+
+int cmd_rc_line(const std::string& shell_name) {
+  auto s = shell_named(shell_name);
+  if (!s) return fail(s.error(), 2);
+  std::string self = resolver::read_link("/proc/self/exe");
+  if (self.empty()) return fail("cannot read /proc/self/exe: is /proc mounted?");
+  return print(shell::rc_line(*s, self) + "\n");
 }
 
 int cmd_complete(Context& ctx, const shell::CliCommand& cli, const std::vector<std::string>& words) {

@@ -41,9 +41,11 @@ int cmd_auto_install(Context& ctx, const std::string& tool, const std::string& s
                      const std::vector<std::string>& command);
 // What a shim execs for an asdf legacy file whose parse-legacy-file answer is not cached.
 int cmd_parse_legacy_file(Context& ctx, const std::string& tool, const std::vector<std::string>& command);
+int cmd_not_found(Context& ctx, const std::string& command);
 int cmd_activate(Context& ctx, const std::string& shell);
 int cmd_deactivate(Context& ctx, const std::string& shell);
 int cmd_completion(const std::string& shell);
+int cmd_rc_line(const std::string& shell);
 int cmd_complete(Context& ctx, const shell::CliCommand& cli, const std::vector<std::string>& words);
 
 }  // namespace rtx::cli

@@ -222,6 +222,12 @@ int run(int argc, char** argv) {
     action = [&](Context& c) { return cmd_auto_install(c, a.one, a.two, a.command); };
   });
 
+  // What the activated shell's command-not-found hook runs (docs/decisions.md); not for people.
+  auto* not_found = app.add_subcommand("__not-found", "");
+  not_found->group("");
+  not_found->add_option("command", a.one)->required();
+  not_found->callback([&] { action = [&](Context& c) { return cmd_not_found(c, a.one); }; });
+
   auto* doctor = app.add_subcommand("doctor", "Repair what a crash left behind and check the setup");
   doctor->add_flag("--json", a.json, "JSON object for scripts: ok, findings, repaired");
   doctor->footer("Each finding is a problem (exit 1), a warning or a note, with its fix.");
@@ -249,6 +255,11 @@ int run(int argc, char** argv) {
   auto* completion = app.add_subcommand("completion", "Print the shell completion script (rtx activate loads it)");
   completion->add_option("shell", a.one, "bash, zsh or fish")->required();
   completion->callback([&] { standalone = [&] { return cmd_completion(a.one); }; });
+  // The line scripts/install.sh tells a new user to add to their rc file; not for people.
+  auto* rc_line = app.add_subcommand("__rc-line", "");
+  rc_line->group("");
+  rc_line->add_option("shell", a.one)->required();
+  rc_line->callback([&] { standalone = [&] { return cmd_rc_line(a.one); }; });
   // rtx(1), generated from this parser (the build installs it); not for people.
   auto* man = app.add_subcommand("__man", "");
   man->group("");

@@ -5,13 +5,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "harness.hpp"
+#include "terminal.hpp"
 
 using namespace rtx::e2e;
 
@@ -135,47 +134,6 @@ TEST_F(ShellActivation, AnUnknownShellIsOneErrorLine) {
   EXPECT_EQ(o.out, "");
   EXPECT_EQ(o.err, "rtx: unknown shell 'tcsh': rtx supports bash, zsh and fish\n");
 }
-
-// A shell in a tmux terminal, typed at as a user would.
-class Terminal {
- public:
-  // A socket of its own each: a server still going away on the last one's
-  // socket made the next new-session fail ("server exited unexpectedly").
-  Terminal(const World& world, const std::string& command)
-      : world_(world), socket_(world.root() + "/tmux-" + std::to_string(next_id_++) + ".sock") {
-    Output o = world_.sh("tmux -S '" + socket_ + "' -f /dev/null new-session -d -x 160 -y 40 " + command);
-    if (o.status != 0) throw std::runtime_error("tmux did not start: " + o.err);
-  }
-  ~Terminal() { world_.sh("tmux -S '" + socket_ + "' kill-server"); }
-
-  void type(const std::string& text) {
-    std::string quoted;
-    for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    keys("-l '" + quoted + "'");
-  }
-  void press(const std::string& key) { keys(key); }  // "Enter", "Tab", "C-u"
-
-  std::string screen() const { return world_.sh("tmux -S '" + socket_ + "' capture-pane -p").out; }
-
-  // Waits up to 15 s for `text` to show; the screen then, for a message.
-  bool shows(const std::string& text, std::string* last = nullptr) const {
-    std::string s;
-    for (int i = 0; i < 300; ++i) {
-      s = screen();
-      if (s.find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    if (last) *last = s;
-    return false;
-  }
-
- private:
-  void keys(const std::string& args) { world_.sh("tmux -S '" + socket_ + "' send-keys -t 0 " + args); }
-
-  static inline int next_id_ = 0;
-  const World& world_;
-  std::string socket_;
-};
 
 TEST_F(ShellActivation, TabCompletesSubcommandsAndInstalledVersionsInARealTerminal) {
   world.link_sample_plugin();
