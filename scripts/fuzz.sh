@@ -18,7 +18,8 @@ launcher=()
 command -v ccache > /dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 # -O1 and line tables only (fuzz/CMakeLists.txt): what libFuzzer's own docs
 # build with; reports keep file:line, and the build takes half the time -O2 -g did.
-cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 "${launcher[@]}" \
+cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER=clang++-14 -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 \
+  -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 "${launcher[@]}" \
   > build-fuzz.configure.log 2>&1 || { cat build-fuzz.configure.log; exit 1; }
 cmake --build build-fuzz -j"$(nproc)" > build-fuzz.build.log 2>&1 || { tail -50 build-fuzz.build.log; exit 1; }
 

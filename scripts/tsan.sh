@@ -23,7 +23,8 @@ configure() {  # configure DIR ARGS…
   local dir="$1"
   shift
   mkdir -p "$dir"
-  cmake -S . -B "$dir" -G "Unix Makefiles" -DRTX_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo "${launcher[@]}" "$@" \
+  cmake -S . -B "$dir" -G "Unix Makefiles" -DRTX_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 "${launcher[@]}" "$@" \
     > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
 }
 
