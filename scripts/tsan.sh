@@ -33,7 +33,7 @@ configure() {  # configure DIR ARGS…
 configure build-tsan -DCMAKE_CXX_FLAGS=-fsanitize=thread "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1"
 configure build-tsan/shim -DRTX_TESTING=OFF
 cmake --build build-tsan/shim -j"$jobs" --target rtx-shim
-cmake --build build-tsan -j"$jobs" --target manager_tests net_tests rtx rtx_e2e_harness rtx_test_http_server
+cmake --build build-tsan -j"$jobs" --target manager_tests net_tests rtx rtx_e2e_harness rtx_test_http_server rtx_test_archive_builder
 cp build-tsan/shim/bin/rtx-shim build-tsan/bin/rtx-shim
 make -C build-tsan --no-print-directory -j"$jobs" npm_dependencies_test/fast
 

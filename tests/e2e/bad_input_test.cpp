@@ -6,13 +6,12 @@
 #include <thread>
 
 #include "harness.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 class BadInput : public ::testing::Test {
  protected:

@@ -10,16 +10,10 @@
 
 #include "harness.hpp"
 #include "store_probe.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0 ? st.st_mode : 0;
-}
-
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 const char* const kCommentedMise =
     "# project tools\n"

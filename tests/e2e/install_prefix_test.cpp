@@ -78,6 +78,11 @@ TEST_F(InstallPrefix, CpackMakesADebThatDeclaresItsDependencies) {
   EXPECT_EQ(root.out.rfind("rtx ", 0), 0u) << root.out;
   EXPECT_TRUE(fs::exists(out + "/root/usr/bin/rtx-shim"));
   EXPECT_TRUE(fs::exists(out + "/root/usr/share/man/man1/rtx.1"));
+  // `apt install ./rtx_*.deb` accepts it and finds every dependency it
+  // declares (simulated, -s: nothing on this machine changes).
+  Output apt = world.sh("apt-get install -s '" + file + "'");
+  EXPECT_EQ(apt.status, 0) << apt.out << apt.err;
+  EXPECT_NE(apt.out.find("Inst rtx "), std::string::npos) << apt.out;
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include "harness.hpp"
 #include "store_probe.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
@@ -20,8 +21,6 @@ namespace {
 using namespace std::chrono_literals;
 
 constexpr const char* kSpareUid = "65534";
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // True while some process holds a lock on `lease` (probed without keeping one).
 bool locked(const std::string& lease) {

@@ -23,7 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ShellCase {
+struct NewUserShell {
   std::string name;          // "bash"
   std::string rc;            // its rc file, under HOME
   std::string earlier_hook;  // the not-found hook the user had before rtx (as Debian's command-not-found)
@@ -31,7 +31,7 @@ struct ShellCase {
   bool runs_it = true;       // the hook runs the command once installed (fish: "run it again", see activation.cpp)
 };
 
-std::vector<ShellCase> shells() {
+std::vector<NewUserShell> new_user_shells() {
   return {
       {"bash", ".bashrc", "command_not_found_handle() { echo \"earlier hook: $1\" >&2; return 127; }", "$?", true},
       {"zsh", ".zshrc", "command_not_found_handler() { echo \"earlier hook: $1\" >&2; return 127; }", "$?", true},
@@ -72,7 +72,7 @@ class NewUser : public ::testing::Test {
   // A home as a new user's: .nvmrc read for node (the documented opt-in), a
   // project with only an .nvmrc, and the rc file ending in the line the
   // installed rtx prints for scripts/install.sh.
-  std::string new_home(const ShellCase& shell, const std::string& nvmrc = "lts/iron\n") {
+  std::string new_home(const NewUserShell& shell, const std::string& nvmrc = "lts/iron\n") {
     std::string home = world.root() + "/home-" + shell.name;
     fs::create_directories(home + "/project");
     fs::create_directories(home + "/.config/rtx");
@@ -95,7 +95,7 @@ class NewUser : public ::testing::Test {
   }
 
   // Runs `commands` in an interactive `shell` (its rc file read) without a terminal.
-  Output run(const std::string& home, const ShellCase& shell, const std::string& commands,
+  Output run(const std::string& home, const NewUserShell& shell, const std::string& commands,
              const std::string& extra = "") const {
     return world.sh(fresh(home, shell.name, extra) + " -i -c " + quoted(commands));
   }
@@ -118,7 +118,7 @@ class NewUser : public ::testing::Test {
 };
 
 TEST_F(NewUser, NodeFromAnNvmrcInstallsOnFirstUseInANewInteractiveShell) {
-  for (const auto& shell : shells()) {
+  for (const auto& shell : new_user_shells()) {
     SCOPED_TRACE(shell.name);
     std::string home = new_home(shell);
     Terminal term(world, fresh(home, shell.name));
@@ -152,7 +152,7 @@ TEST_F(NewUser, NodeFromAnNvmrcInstallsOnFirstUseInANewInteractiveShell) {
 }
 
 TEST_F(NewUser, WithAutoInstallOffOneLineSaysWhatToRunAndNothingInstalls) {
-  for (const auto& shell : shells()) {
+  for (const auto& shell : new_user_shells()) {
     SCOPED_TRACE(shell.name);
     std::string home = new_home(shell);
     Output o = run(home, shell, "cd ~/project && node --version", "RTX_AUTO_INSTALL=0");
@@ -168,7 +168,7 @@ TEST_F(NewUser, WithAutoInstallOffOneLineSaysWhatToRunAndNothingInstalls) {
 }
 
 TEST_F(NewUser, WhereNodeIsNotConfiguredTheEarlierHookAnswers) {
-  for (const auto& shell : shells()) {
+  for (const auto& shell : new_user_shells()) {
     SCOPED_TRACE(shell.name);
     std::string home = new_home(shell);
     Output o = run(home, shell, "cd ~ && node --version");
@@ -180,7 +180,7 @@ TEST_F(NewUser, WhereNodeIsNotConfiguredTheEarlierHookAnswers) {
 }
 
 TEST_F(NewUser, DeactivateBringsBackTheEarlierHook) {
-  for (const auto& shell : shells()) {
+  for (const auto& shell : new_user_shells()) {
     SCOPED_TRACE(shell.name);
     std::string home = new_home(shell);
     Output o = run(home, shell, "rtx deactivate; cd ~/project && node --version");
@@ -191,7 +191,7 @@ TEST_F(NewUser, DeactivateBringsBackTheEarlierHook) {
 }
 
 TEST_F(NewUser, AVersionTheMirrorLacksIsOneLineAndRunsNothing) {
-  for (const auto& shell : shells()) {
+  for (const auto& shell : new_user_shells()) {
     SCOPED_TRACE(shell.name);
     std::string home = new_home(shell, "v99\n");
     Output o = run(home, shell, "cd ~/project && node --version");
@@ -206,7 +206,7 @@ TEST_F(NewUser, AVersionTheMirrorLacksIsOneLineAndRunsNothing) {
 // corepack is node's, so typing it installs node; this fixture's node has no
 // corepack, so the shell then says "not found" as it would have.
 TEST_F(NewUser, ACompanionCommandInstallsItsToolAndOneItLacksIsStillNotFound) {
-  const ShellCase bash = shells().front();
+  const NewUserShell bash = new_user_shells().front();
   std::string home = new_home(bash);
   Output o = run(home, bash, "cd ~/project && corepack --version");
   EXPECT_EQ(o.status, 127);

@@ -12,13 +12,12 @@
 
 #include "harness.hpp"
 #include "store_probe.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
 // The sample plugin whose bin/install waits, for a version the test holds,
 // until the test releases it ($HELLO_GATE_DIR/<version>.hold → .started, .go).

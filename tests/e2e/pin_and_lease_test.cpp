@@ -9,13 +9,12 @@
 #include <set>
 
 #include "harness.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::set<std::string> fd_targets(const std::string& pid) {
   std::set<std::string> out;

@@ -11,13 +11,12 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 std::vector<std::string> words(const std::string& line) {
   std::istringstream in(line);

@@ -13,13 +13,12 @@
 
 #include "harness.hpp"
 #include "store_probe.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-int lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
 
 class UpgradeRollback : public ::testing::Test {
  protected:

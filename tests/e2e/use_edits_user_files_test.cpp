@@ -9,14 +9,10 @@
 #include <filesystem>
 
 #include "harness.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
-
-mode_t mode_of(const std::string& path) {
-  struct stat st;
-  return ::lstat(path.c_str(), &st) == 0 ? st.st_mode : 0;
-}
 
 class UseEditsUserFiles : public ::testing::Test {
  protected:

@@ -21,7 +21,9 @@
 #include <vector>
 
 namespace rtx::test {
-namespace {
+// Named, not anonymous: Impl (a member type of a class in the header) holds
+// Routes, and in a unity build an anonymous type there is a warning.
+namespace http_server_detail {
 
 constexpr std::size_t kMaxHead = 64 * 1024;
 constexpr int kHeadTimeoutMs = 10'000;  // a client that never finishes its request is dropped
@@ -65,7 +67,8 @@ class Socket {
   int fd_;
 };
 
-}  // namespace
+}  // namespace http_server_detail
+using namespace http_server_detail;
 
 std::string HttpRequest::header(const std::string& lower_case_name) const {
   auto it = headers.find(lower_case_name);
