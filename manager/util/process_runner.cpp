@@ -149,7 +149,6 @@ RunResult run_process(const RunSpec& spec) {
   UniqueFd quiet_sink;
   if (!log_enabled(LogLevel::info)) quiet_sink = UniqueFd(::memfd_create("rtx-quiet-output", MFD_CLOEXEC));
 
-  bp::error_code ec;
   auto stdout_binding = [&]() -> bp::process_stdio {
     if (spec.capture_stdout && quiet_sink.valid()) return bp::process_stdio{nullptr, out_pipe, quiet_sink.get()};
     if (spec.capture_stdout) return bp::process_stdio{nullptr, out_pipe, {}};

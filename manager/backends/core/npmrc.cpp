@@ -19,7 +19,7 @@ extern char** environ;
 namespace rtx::backends::core {
 namespace {
 
-std::string_view trim(std::string_view s) {
+std::string_view npmrc_trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
   return s;
@@ -204,12 +204,12 @@ Expected<std::optional<std::string>> npmrc_value(std::string_view text, std::str
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
-    std::string_view line = trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    std::string_view line = npmrc_trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     if (line.empty() || line[0] == ';' || line[0] == '#' || line[0] == '[') continue;
     std::size_t eq = line.find('=');
-    if (eq == std::string_view::npos || trim(line.substr(0, eq)) != key) continue;
-    std::string_view value = trim(line.substr(eq + 1));
+    if (eq == std::string_view::npos || npmrc_trim(line.substr(0, eq)) != key) continue;
+    std::string_view value = npmrc_trim(line.substr(eq + 1));
     if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
       value = value.substr(1, value.size() - 2);
     auto expanded = expand(value, path);

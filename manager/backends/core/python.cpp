@@ -21,7 +21,7 @@ constexpr const char* kPythonHint = "check the version or the mirror (RTX_PYTHON
 // are a RTX_PYTHON_RELEASES away.
 constexpr const char* kDefaultReleases[] = {"20241016"};
 
-std::vector<std::string> words(std::string_view text, std::string_view separators) {
+std::vector<std::string> python_words(std::string_view text, std::string_view separators) {
   std::vector<std::string> out;
   std::size_t i = 0;
   while (i < text.size()) {
@@ -77,7 +77,7 @@ class PythonBackend final : public Backend {
     std::vector<std::string> tags;
     const char* env = std::getenv("RTX_PYTHON_RELEASES");
     if (env && *env) {
-      tags = words(env, " ,\t\n");
+      tags = python_words(env, " ,\t\n");
     } else if (mirror_ == kPythonUpstream) {
       for (const char* t : kDefaultReleases) tags.emplace_back(t);
     } else {
@@ -90,7 +90,7 @@ class PythonBackend final : public Backend {
         std::size_t nl = rest.find('\n');
         std::string_view line = rest.substr(0, nl);
         rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        for (auto& w : words(line.substr(0, line.find('#')), " \t\r")) tags.push_back(std::move(w));
+        for (auto& w : python_words(line.substr(0, line.find('#')), " \t\r")) tags.push_back(std::move(w));
       }
     }
     for (const auto& t : tags)
@@ -141,7 +141,7 @@ Status parse_python_sums(std::string_view text, const std::string& tag, const st
     std::size_t nl = text.find('\n');
     std::string_view line = text.substr(0, nl);
     text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
-    auto w = words(line, " \t\r");
+    auto w = python_words(line, " \t\r");
     if (w.size() != 2) continue;                                // blank or not a "<hex>  <file>" line
     std::string name = w[1][0] == '*' ? w[1].substr(1) : w[1];  // "*": sha256sum's binary mode
     if (name.size() <= prefix.size() + suffix.size() || name.compare(0, prefix.size(), prefix) != 0 ||
