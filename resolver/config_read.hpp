@@ -35,8 +35,8 @@ struct FileIdentity {
 struct ConfigRead {
   ConfigAccess access = ConfigAccess::Absent;
   FileIdentity identity;  // of the file read (Read, TooLarge, Foreign)
-  int error = 0;       // errno for Failed
-  unsigned owner = 0;  // the file's uid (Foreign)
+  int error = 0;          // errno for Failed
+  unsigned owner = 0;     // the file's uid (Foreign)
   std::string text;
 };
 

@@ -120,9 +120,9 @@ TEST_F(LegacyFiles, AHostileFileNameFromAPluginIsRefused) {
   EXPECT_NE(o.err.find("no version of lang"), std::string::npos) << o.err;
 
   // A control character (an escape sequence) in a name: refused the same way.
-  Output relink = world.rtx({"plugins", "link", "lang",
-                             world.write_plugin("lang", {kListAll, kInstall,
-                                                         {"list-legacy-filenames", "printf '.lang-\\033[2J\\n'"}})});
+  Output relink = world.rtx(
+      {"plugins", "link", "lang",
+       world.write_plugin("lang", {kListAll, kInstall, {"list-legacy-filenames", "printf '.lang-\\033[2J\\n'"}})});
   EXPECT_EQ(relink.status, 0) << relink.err;
   EXPECT_NE(relink.err.find("control character"), std::string::npos) << relink.err;
   EXPECT_EQ(relink.err.find('\033'), std::string::npos) << relink.err;

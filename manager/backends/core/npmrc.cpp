@@ -204,7 +204,8 @@ Expected<std::optional<std::string>> npmrc_value(std::string_view text, std::str
   std::size_t pos = 0;
   while (pos <= text.size()) {
     std::size_t nl = text.find('\n', pos);
-    std::string_view line = npmrc_trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
+    std::string_view line =
+        npmrc_trim(text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos));
     pos = nl == std::string_view::npos ? text.size() + 1 : nl + 1;
     if (line.empty() || line[0] == ';' || line[0] == '#' || line[0] == '[') continue;
     std::size_t eq = line.find('=');
