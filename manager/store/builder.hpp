@@ -17,6 +17,11 @@ struct BuildRequest {
   std::string install_path;   // the final prefix, built in place
   std::string download_path;  // scratch space for downloads, removed afterwards
   int concurrency = 1;
+  // From a lockfile (DESIGN.md §11): the artifact to fetch instead of the one
+  // the backend's index names, and the checksum it must have ("sha256:<hex>"
+  // or an SRI "sha512-<base64>"). Both empty: resolve through the index.
+  std::string locked_url;
+  std::string locked_checksum;
 };
 
 class Builder {

@@ -244,8 +244,13 @@ Expected<InstallOutcome> install_version(const resolver::StoreLayout& layout, Bu
   if (!entry) return Error{entry.error()};
   util::fault_point("install-after-create");
 
-  BuildRequest req{tool, version, entry->path, options.download_root + "/" + entry->name,
-                   int(std::max(1u, std::thread::hardware_concurrency()))};
+  BuildRequest req{tool,
+                   version,
+                   entry->path,
+                   options.download_root + "/" + entry->name,
+                   int(std::max(1u, std::thread::hardware_concurrency())),
+                   options.locked_url,
+                   options.locked_checksum};
   Status built = util::make_dirs(req.download_path);
   if (built) built = build_entry(builder, req);
   std::vector<std::string> warnings;

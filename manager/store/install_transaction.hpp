@@ -41,6 +41,8 @@ struct InstallOptions {
   std::string download_root;             // $RTX_CACHE_DIR/plugin-downloads
   std::string state_dir;                 // where the succession log lives ($RTX_STATE_DIR)
   const UpgradePlan* upgrade = nullptr;  // `rtx upgrade`: supersede what the request resolves to
+  std::string locked_url;                // from a lockfile: BuildRequest::locked_url
+  std::string locked_checksum;           // … and BuildRequest::locked_checksum
 };
 
 enum class Committed {

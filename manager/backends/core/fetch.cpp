@@ -91,9 +91,48 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
   return text;
 }
 
+namespace {
+
+// The host of an http(s) URL, lower-cased, without userinfo, port or brackets.
+std::string url_host(std::string_view url) {
+  url.remove_prefix(std::min(url.size(), url.find("://") + 3));
+  url = url.substr(0, url.find_first_of("/?#"));
+  if (auto at = url.rfind('@'); at != std::string_view::npos) url.remove_prefix(at + 1);
+  std::string host;
+  if (!url.empty() && url.front() == '[') {
+    host = std::string(url.substr(1, url.find(']') - 1));
+  } else {
+    host = std::string(url.substr(0, url.find(':')));
+  }
+  for (char& c : host) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return host;
+}
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  if (host.rfind("127.", 0) != 0) return false;
+  return host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+}  // namespace
+
+Status check_transport(const std::string& url, ChecksumOrigin origin, const std::string& how_to_fix) {
+  if (url.rfind("http://", 0) != 0 || origin != ChecksumOrigin::index) return ok_status();
+  if (is_loopback_host(url_host(url))) return ok_status();
+  return make_error("refusing " + url +
+                    ": over plain http:// whoever can change the file can change its checksum in the index too, "
+                    "and this checksum is neither locked nor signed: " +
+                    how_to_fix);
+}
+
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint,
-                         const std::vector<std::string>& headers, int progress_fd) {
+                         const std::vector<std::string>& headers, int progress_fd, ChecksumOrigin origin) {
+  if (Status st = check_transport(url, origin,
+                                  "use an https:// mirror, or lock the checksum ('rtx lock' where the network is "
+                                  "trusted, then 'rtx install --locked')");
+      !st)
+    return st;
   auto max_bytes = max_extract_bytes_from_env();
   if (!max_bytes) return Error{max_bytes.error()};
   net::DownloadRequest req;

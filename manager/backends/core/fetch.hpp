@@ -43,14 +43,33 @@ Expected<MetadataLimit> metadata_limit(std::uint64_t fallback);
 Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
                                  std::uint64_t max_bytes = kDefaultMaxMetadataBytes);
 
+// Where an artifact's expected checksum came from, which decides whether a
+// plain http:// URL may serve it (issue 10 item 2): a checksum from an index
+// served over plain http proves nothing (whoever changes the file changes the
+// index too); one from a lock, or from an index whose signature was verified
+// against a key rtx holds, does.
+enum class ChecksumOrigin {
+  index,         // read from the backend's index (SHASUMS256.txt, go's JSON, a packument…)
+  signed_index,  // …and that index's signature verified (node gpgv, npm ECDSA)
+  lock,          // from rtx.lock / mise.lock
+};
+
+// Ok when `url` may serve an artifact whose checksum has `origin`: https://
+// and file:// always; http:// only to a loopback host (127.0.0.0/8, ::1,
+// localhost: the bytes never cross a network) or with a locked or signed
+// checksum. The error is one line naming the URL, and `how_to_fix`
+// (e.g. "set RTX_NODE_MIRROR to an https:// URL").
+Status check_transport(const std::string& url, ChecksumOrigin origin, const std::string& how_to_fix);
+
 // Downloads `url` (verified against `sum`, through $RTX_CACHE_DIR/downloads)
-// and extracts it into `install_path`, which must be empty. The archive may
-// expand to RTX_MAX_EXTRACT_BYTES (e.g. 512M, 8G; default 8 GiB).
-// `headers`: extra request headers (an npm registry's Authorization);
-// `progress_fd`: where the progress or summary line goes (-1: nowhere).
+// and extracts it into `install_path`, which must be empty. check_transport()
+// runs first, before any byte is fetched. The archive may expand to RTX_MAX_EXTRACT_BYTES (e.g. 512M, 8G; default 8
+// GiB). `headers`: extra request headers (an npm registry's Authorization); `progress_fd`: where the progress or
+// summary line goes (-1: nowhere).
 Status fetch_and_extract(const BackendEnv& env, const std::string& url, const net::Checksum& sum,
                          const std::string& install_path, int strip_components, const std::string& hint,
-                         const std::vector<std::string>& headers = {}, int progress_fd = 2);
+                         const std::vector<std::string>& headers = {}, int progress_fd = 2,
+                         ChecksumOrigin origin = ChecksumOrigin::index);
 
 // What every core tool's prefix exposes: its "bin" folder.
 resolver::BuildMeta bin_dir_meta();
