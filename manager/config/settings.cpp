@@ -18,13 +18,23 @@ Expected<Settings> load_settings(const std::string& config_dir) {
   if (!parsed)
     return make_error(path + ":" + std::to_string(parsed.error().source().begin.line) +
                       ": invalid TOML: " + std::string(parsed.error().description()));
-  const toml::node* keep = parsed.table().at_path("settings.keep_previous").node();
-  if (!keep) return s;
-  auto value = keep->value<int64_t>();
-  if (!value || *value < 0 || *value > 1000)
-    return make_error(path + ":" + std::to_string(keep->source().begin.line) +
-                      ": settings.keep_previous must be a whole number from 0 to 1000, like keep_previous = 1");
-  s.keep_previous = int(*value);
+  const toml::table& root = parsed.table();
+  if (const toml::node* keep = root.at_path("settings.keep_previous").node()) {
+    auto value = keep->value<int64_t>();
+    if (!value || *value < 0 || *value > 1000)
+      return make_error(path + ":" + std::to_string(keep->source().begin.line) +
+                        ": settings.keep_previous must be a whole number from 0 to 1000, like keep_previous = 1");
+    s.keep_previous = int(*value);
+  }
+  for (auto [key, field] : {std::pair{"lockfile", &Settings::lockfile}, std::pair{"locked", &Settings::locked}}) {
+    const toml::node* n = root.at_path(std::string("settings.") + key).node();
+    if (!n) continue;
+    auto value = n->value<bool>();
+    if (!value || !n->is_boolean())
+      return make_error(path + ":" + std::to_string(n->source().begin.line) + ": settings." + key +
+                        " must be true or false, like " + key + " = true");
+    s.*field = *value;
+  }
   return s;
 }
 
