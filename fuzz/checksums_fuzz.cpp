@@ -51,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   std::map<std::string, backends::core::PythonArtifact> artifacts;
   const std::string source = "https://mirror/20241016/SHA256SUMS";
-  auto st = backends::core::parse_python_sums(text, "20241016", "x86_64", source, artifacts);
+  auto st = backends::core::parse_python_sums(text, "20241016", "x86_64-unknown-linux-gnu", source, artifacts);
   if (!st) FUZZ_CHECK(st.error().rfind(source, 0) == 0);
   for (const auto& [version, a] : artifacts) {
     FUZZ_CHECK(resolver::validate_version(version).ok());

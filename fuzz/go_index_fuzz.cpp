@@ -22,6 +22,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The file name becomes <mirror>/<filename> and a cache path: a plain name.
     FUZZ_CHECK(!r.filename.empty() && r.filename[0] != '.' && r.filename.find('/') == std::string::npos);
     (void)rtx::net::checksum_from_hex(rtx::net::HashAlgorithm::sha256, r.sha256);
+    // Every archive (lock_artifacts): this machine's is among them, as the index gave it.
+    bool found = false;
+    for (const GoArchive& a : r.archives)
+      found = found || (a.os == "linux" && a.arch == "amd64" && a.filename == r.filename);
+    FUZZ_CHECK(found);
   }
   return 0;
 }

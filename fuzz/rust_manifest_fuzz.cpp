@@ -1,5 +1,6 @@
 // rust's channel manifest TOML (parse_rust_manifest in manager/backends/core/rust.cpp).
 #include <string>
+#include <vector>
 
 #include "fuzz/fuzz_check.hpp"
 #include "manager/backends/core/rust.hpp"
@@ -21,6 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!full->url.empty() && !full->sha256.empty());
   } else {
     FUZZ_CHECK(!full.error().empty());
+  }
+  // Several targets at once (lock_artifacts): the same version, each target at most once, in the order asked.
+  const std::vector<std::string> triples = {"x86_64-unknown-linux-gnu", "aarch64-unknown-linux-gnu",
+                                            "x86_64-apple-darwin", "aarch64-apple-darwin"};
+  auto targets = parse_rust_targets(text, source, triples);
+  if (targets) {
+    FUZZ_CHECK(version_only.ok() && targets->version == version_only->version);
+    std::size_t next = 0;
+    for (const RustTarget& t : targets->targets) {
+      while (next < triples.size() && triples[next] != t.triple) ++next;
+      FUZZ_CHECK(next < triples.size());
+      ++next;
+      FUZZ_CHECK(!t.url.empty() && !t.sha256.empty());
+    }
+    if (full) FUZZ_CHECK(!targets->targets.empty() && targets->targets[0].url == full->url);
   }
   return 0;
 }

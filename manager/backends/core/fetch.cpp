@@ -1,5 +1,6 @@
 #include "manager/backends/core/fetch.hpp"
 
+#include <strings.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -117,7 +118,9 @@ bool is_loopback_host(const std::string& host) {
 }  // namespace
 
 Status check_transport(const std::string& url, ChecksumOrigin origin, const std::string& how_to_fix) {
-  if (url.rfind("http://", 0) != 0 || origin != ChecksumOrigin::index) return ok_status();
+  // Schemes are case-insensitive (curl fetches "HTTP://host/" as plain http too).
+  bool plain_http = url.size() >= 7 && ::strncasecmp(url.c_str(), "http://", 7) == 0;
+  if (!plain_http || origin != ChecksumOrigin::index) return ok_status();
   if (is_loopback_host(url_host(url))) return ok_status();
   return make_error("refusing " + url +
                     ": over plain http:// whoever can change the file can change its checksum in the index too, "

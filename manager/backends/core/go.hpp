@@ -3,6 +3,7 @@
 // file, and <mirror>/<filename> for each archive).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,11 +15,20 @@
 
 namespace rtx::backends::core {
 
+// One "kind": "archive" file of a release, as the index lists it.
+struct GoArchive {
+  std::string os, arch;  // "linux", "darwin"; "amd64", "arm64"
+  std::string filename;  // as the index gives it: checked before use
+  std::string sha256;
+  std::optional<std::uint64_t> size;
+};
+
 struct GoRelease {
   std::string version;  // without the "go": "1.22.1", "1.23rc1"
   bool stable = false;
   std::string filename;  // the linux archive for this machine
   std::string sha256;
+  std::vector<GoArchive> archives;  // every archive, any os and arch (lock_artifacts)
 };
 
 // The releases in `json` with an archive for linux/`arch`, oldest first.
@@ -35,6 +45,9 @@ class GoBackend final : public Backend {
   Status install(const InstallRequest& req) override;
   Expected<resolver::BuildMeta> describe_build(const InstallRequest& req) override;
   Status smoke_test(const InstallRequest& req, const resolver::BuildMeta& meta) override;
+  // From the index: each platform's "archive" file, with its sha256 and size.
+  Expected<std::vector<Artifact>> lock_artifacts(const std::string& version,
+                                                 const std::vector<std::string>& platforms) override;
 
  private:
   Expected<std::vector<GoRelease>> releases();  // the index, fetched once per run

@@ -13,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "manager/backends/core/mirror_path.hpp"
 #include "manager/backends/core/npm_dependencies.hpp"
 #include "manager/backends/core/npm_registry_client.hpp"
 #include "manager/util/fs.hpp"
@@ -51,6 +52,10 @@ class NpmBackend final : public Backend {
   }
 
   Status install(const InstallRequest& req) override {
+    if (!req.locked_url.empty()) {
+      if (auto st = fetch_locked(req); !st) return st;
+      return finish_install(req);
+    }
     auto meta = metadata();
     if (!meta) return Error{meta.error()};
     if (!(*meta)->versions.count(req.version)) {
@@ -65,14 +70,32 @@ class NpmBackend final : public Backend {
       return make_error(other + ": pick the package built for this machine");
     // The install transaction names the tool and version in errors.
     if (auto st = client_.fetch_package(**meta, req.version, req.install_path); !st) return st;
-    auto deps = install_npm_dependencies(client_, req.install_path, tool_ + " " + req.version);
-    if (!deps) return Error{deps.error()};
-    if (*deps > 0) {
-      std::string line = "rtx: installed " + std::to_string(*deps) +
-                         (*deps == 1 ? " npm dependency" : " npm dependencies") + " of " + tool_ + "\n";
-      (void)!::write(2, line.data(), line.size());
-    }
-    return expose_commands(req);
+    return finish_install(req);
+  }
+
+  // The package's tarball and its dist.integrity, the same on every platform
+  // its os/cpu filters allow (a platform they exclude is left out).
+  Expected<std::vector<Artifact>> lock_artifacts(const std::string& version,
+                                                 const std::vector<std::string>& platforms) override {
+    auto wanted = lock_platforms(platforms);
+    if (!wanted) return Error{wanted.error()};
+    auto meta = metadata();
+    if (!meta) return Error{meta.error()};
+    auto it = (*meta)->versions.find(version);
+    if (it == (*meta)->versions.end())
+      return make_error(tool_ + " has no version " + version + " in " + (*meta)->where() + ": see 'rtx ls-remote " +
+                        tool_ + "'");
+    auto sum = client_.integrity_of(**meta, version);
+    if (!sum) return Error{sum.error()};
+    const NpmVersion& v = it->second;
+    if (v.dist.tarball.rfind("http://", 0) != 0 && v.dist.tarball.rfind("https://", 0) != 0)
+      return make_error((*meta)->where() + " gives '" + v.dist.tarball + "' as the tarball of " + tool_ + " " +
+                        version + ", which is not an http(s) URL: check the registry");
+    std::vector<Artifact> out;
+    for (const auto& p : *wanted)
+      if (npm_platform_allows(v.os, p.os) && npm_platform_allows(v.cpu, p.arch))
+        out.push_back({p.name, v.dist.tarball, *sum, std::nullopt});
+    return out;
   }
 
   Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override {
@@ -103,6 +126,30 @@ class NpmBackend final : public Backend {
   }
 
   Status expose_commands(const InstallRequest& req);
+
+  // Locked (DESIGN.md §11): the lock's tarball, on this machine's registry
+  // when the lock names npm's default one, verified against the lock's
+  // checksum. The package's document is not read; its dependencies still
+  // resolve through the registry (finish_install), as without a lock.
+  Status fetch_locked(const InstallRequest& req) {
+    auto registry = npm_registry(package_);
+    if (!registry) return Error{registry.error()};
+    auto locked = locked_artifact(req, kNpmUpstreamRegistry, registry->url);
+    if (!locked) return Error{locked.error()};
+    return client_.fetch_locked_tarball(*registry, package_, locked->url, locked->checksum, req.install_path);
+  }
+
+  // After the package is in the prefix: its dependencies, then its commands.
+  Status finish_install(const InstallRequest& req) {
+    auto deps = install_npm_dependencies(client_, req.install_path, tool_ + " " + req.version);
+    if (!deps) return Error{deps.error()};
+    if (*deps > 0) {
+      std::string line = "rtx: installed " + std::to_string(*deps) +
+                         (*deps == 1 ? " npm dependency" : " npm dependencies") + " of " + tool_ + "\n";
+      (void)!::write(2, line.data(), line.size());
+    }
+    return expose_commands(req);
+  }
 
   NpmRegistryClient client_;
   std::string tool_;

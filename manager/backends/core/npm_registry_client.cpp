@@ -177,6 +177,18 @@ Status NpmRegistryClient::fetch_package(const NpmPackument& doc, const std::stri
                            progress_fd);
 }
 
+Status NpmRegistryClient::fetch_locked_tarball(const NpmRegistry& registry, const std::string& package,
+                                               const std::string& url, const net::Checksum& sum,
+                                               const std::string& dest, int progress_fd) {
+  NpmPackument doc;  // for the messages only: no document is fetched
+  doc.package = package;
+  doc.registry = registry;
+  std::string hint = "check the lockfile and the registry " + registry.url + " (from " + registry.source + ")" +
+                     doc.credentials_note();
+  return fetch_and_extract(env_, url, sum, dest, 1, hint, npm_request_headers(registry, url), progress_fd,
+                           ChecksumOrigin::lock);
+}
+
 std::string check_npm_package_name(const std::string& package) {
   auto plain = [](std::string_view part) {
     if (part.empty() || part[0] == '.' || part[0] == '_') return false;

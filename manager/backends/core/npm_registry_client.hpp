@@ -17,6 +17,10 @@
 
 namespace rtx::backends::core {
 
+// npm's default registry: where a lock's tarball URLs point unless the lock
+// was made against a registry of the user's own (DESIGN.md §11).
+inline constexpr const char* kNpmUpstreamRegistry = "https://registry.npmjs.org";
+
 struct NpmDist {
   std::string tarball;
   std::string integrity;  // may hold several SRI hashes, space-separated
@@ -61,6 +65,12 @@ class NpmRegistryClient {
   // progress_fd -1: no progress or summary line. Thread-safe.
   Status fetch_package(const NpmPackument& doc, const std::string& version, const std::string& dest,
                        int progress_fd = 2);
+
+  // A locked tarball (DESIGN.md §11) of `package`: `url` verified against
+  // `sum` (the lock's), extracted as fetch_package() does, without reading
+  // the package's document. `registry`'s credentials go only to its host.
+  Status fetch_locked_tarball(const NpmRegistry& registry, const std::string& package, const std::string& url,
+                              const net::Checksum& sum, const std::string& dest, int progress_fd = 2);
 
  private:
   Expected<std::string> fetch_document(const NpmPackument& doc, const std::string& url);

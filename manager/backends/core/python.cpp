@@ -8,6 +8,7 @@
 
 #include "manager/backends/asdf_plugin.hpp"
 #include "manager/backends/core/fetch.hpp"
+#include "manager/backends/core/mirror_path.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/version.hpp"
 
@@ -33,6 +34,11 @@ std::vector<std::string> python_words(std::string_view text, std::string_view se
   return out;
 }
 
+// One release's SHA256SUMS as fetched.
+struct PythonSumsFile {
+  std::string tag, url, text;
+};
+
 class PythonBackend final : public Backend {
  public:
   explicit PythonBackend(BackendEnv env) : env_(std::move(env)), mirror_(mirror(kPythonMirrorVar, kPythonUpstream)) {}
@@ -52,6 +58,13 @@ class PythonBackend final : public Backend {
   Expected<std::string> latest_stable(const std::string&) override { return std::string(); }
 
   Status install(const InstallRequest& req) override {
+    if (!req.locked_url.empty()) {
+      // Locked (DESIGN.md §11): the lock's URL on this mirror, the lock's checksum; no SHA256SUMS is read.
+      auto locked = locked_artifact(req, kPythonUpstream, mirror_);
+      if (!locked) return Error{locked.error()};
+      return fetch_and_extract(env_, locked->url, locked->checksum, req.install_path, 1, kPythonHint, {}, 2,
+                               ChecksumOrigin::lock);
+    }
     auto index = artifacts();
     if (!index) return Error{index.error()};
     auto it = (*index)->find(req.version);
@@ -64,6 +77,26 @@ class PythonBackend final : public Backend {
     if (!sum) return make_error(mirror_ + "/" + a.tag + "/SHA256SUMS: " + a.filename + ": " + sum.error());
     // The tarball holds python/{bin,lib,…}: its contents are the prefix.
     return fetch_and_extract(env_, mirror_ + "/" + a.tag + "/" + a.filename, *sum, req.install_path, 1, kPythonHint);
+  }
+
+  // Per platform, the build install() would take there: the newest release's
+  // install_only tarball for that platform's triple.
+  Expected<std::vector<Artifact>> lock_artifacts(const std::string& version,
+                                                 const std::vector<std::string>& platforms) override {
+    auto wanted = lock_platforms(platforms);
+    if (!wanted) return Error{wanted.error()};
+    std::vector<Artifact> out;
+    for (const auto& p : *wanted) {
+      auto index = artifacts_for(p.triple);
+      if (!index) return Error{index.error()};
+      auto it = index->find(version);
+      if (it == index->end()) continue;  // no build for it
+      const PythonArtifact& a = it->second;
+      auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, a.sha256);
+      if (!sum) return make_error(mirror_ + "/" + a.tag + "/SHA256SUMS: " + a.filename + ": " + sum.error());
+      out.push_back({p.name, std::string(kPythonUpstream) + "/" + a.tag + "/" + a.filename, *sum, std::nullopt});
+    }
+    return out;
   }
 
   Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
@@ -107,34 +140,54 @@ class PythonBackend final : public Backend {
   }
 
   // Every release's SHA256SUMS, read once per run.
-  Expected<const std::map<std::string, PythonArtifact>*> artifacts() {
-    if (index_) return &*index_;
+  Expected<const std::vector<PythonSumsFile>*> sums_files() {
+    if (sums_) return &*sums_;
     auto tags = release_tags();
     if (!tags) return Error{tags.error()};
-    std::map<std::string, PythonArtifact> index;
+    std::vector<PythonSumsFile> files;
     for (const auto& tag : *tags) {
       std::string url = mirror_ + "/" + tag + "/SHA256SUMS";
       auto text = fetch_text(env_, url, kPythonHint);
       if (!text) return Error{text.error()};
-      if (auto st = parse_python_sums(*text, tag, gnu_arch(), url, index); !st) return Error{st.error()};
+      files.push_back({tag, url, std::move(*text)});
       tags_text_ += (tags_text_.empty() ? "" : ", ") + tag;
     }
-    index_ = std::move(index);
+    sums_ = std::move(files);
+    return &*sums_;
+  }
+
+  // The install_only builds for `triple`, version -> artifact, newest tag winning.
+  Expected<std::map<std::string, PythonArtifact>> artifacts_for(const std::string& triple) {
+    auto files = sums_files();
+    if (!files) return Error{files.error()};
+    std::map<std::string, PythonArtifact> index;
+    for (const auto& [tag, url, text] : **files)
+      if (auto st = parse_python_sums(text, tag, triple, url, index); !st) return Error{st.error()};
+    return index;
+  }
+
+  // This machine's builds, read once per run.
+  Expected<const std::map<std::string, PythonArtifact>*> artifacts() {
+    if (index_) return &*index_;
+    auto index = artifacts_for(gnu_arch() + "-unknown-linux-gnu");
+    if (!index) return Error{index.error()};
+    index_ = std::move(*index);
     return &*index_;
   }
 
   BackendEnv env_;
   std::string mirror_;
+  std::optional<std::vector<PythonSumsFile>> sums_;
   std::optional<std::map<std::string, PythonArtifact>> index_;
   std::string tags_text_;
 };
 
 }  // namespace
 
-Status parse_python_sums(std::string_view text, const std::string& tag, const std::string& arch,
+Status parse_python_sums(std::string_view text, const std::string& tag, const std::string& triple,
                          const std::string& source, std::map<std::string, PythonArtifact>& out) {
   const std::string prefix = "cpython-";
-  const std::string suffix = "+" + tag + "-" + arch + "-unknown-linux-gnu-install_only.tar.gz";
+  const std::string suffix = "+" + tag + "-" + triple + "-install_only.tar.gz";
   int line_no = 0;
   while (!text.empty()) {
     ++line_no;

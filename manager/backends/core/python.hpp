@@ -11,6 +11,10 @@
 // Each tag's SHA256SUMS is the list of its artifacts: the versions are read
 // from the install_only names for this machine. A version in several releases
 // comes from the newest tag (tags are dates: 20241016).
+//
+// A lock (lock_artifacts) records, per platform, the install_only build of
+// the same SHA256SUMS files for that platform's triple (x86_64/aarch64,
+// unknown-linux-gnu/apple-darwin), under the upstream URL.
 #pragma once
 
 #include <map>
@@ -29,10 +33,11 @@ struct PythonArtifact {
   std::string sha256;    // hex, from SHA256SUMS
 };
 
-// Adds the install_only artifacts for `arch` that one release's SHA256SUMS
-// lists to `out` (version -> artifact), replacing what an older tag gave.
-// `source` (the file's URL) goes into errors.
-Status parse_python_sums(std::string_view text, const std::string& tag, const std::string& arch,
+// Adds the install_only artifacts for `triple` ("x86_64-unknown-linux-gnu",
+// "aarch64-apple-darwin") that one release's SHA256SUMS lists to `out`
+// (version -> artifact), replacing what an older tag gave. `source` (the
+// file's URL) goes into errors.
+Status parse_python_sums(std::string_view text, const std::string& tag, const std::string& triple,
                          const std::string& source, std::map<std::string, PythonArtifact>& out);
 
 std::unique_ptr<Backend> make_python_backend(const BackendEnv& env);

@@ -5,6 +5,7 @@
 
 #include "manager/backends/asdf_plugin.hpp"
 #include "manager/backends/core/fetch.hpp"
+#include "manager/backends/core/mirror_path.hpp"
 #include "manager/util/modes.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/toml.hpp"
@@ -87,20 +88,33 @@ class RustBackend final : public Backend {
   }
 
   Status install(const InstallRequest& req) override {
-    auto rel = release(req.version, rust_host_triple());
-    if (!rel) return Error{rel.error()};
-    if (rel->version != req.version)
-      return make_error(manifest_url(req.version) + " describes rust " + rel->version + ", not " + req.version +
-                        ": check " + kRustMirrorVar);
-    auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, rel->sha256);
-    if (!sum)
-      return make_error(manifest_url(req.version) + ": the hash of " + rel->url + " is not a sha256: " + sum.error() +
-                        ": check " + kRustMirrorVar);
+    std::string url;
+    net::Checksum sum;
+    ChecksumOrigin origin = ChecksumOrigin::index;
+    if (!req.locked_url.empty()) {
+      // Locked (DESIGN.md §11): the lock's URL on this mirror, the lock's checksum; no manifest is read.
+      auto locked = locked_artifact(req, kRustUpstream, mirror_);
+      if (!locked) return Error{locked.error()};
+      url = locked->url;
+      sum = locked->checksum;
+      origin = ChecksumOrigin::lock;
+    } else {
+      auto rel = release(req.version, rust_host_triple());
+      if (!rel) return Error{rel.error()};
+      if (rel->version != req.version)
+        return make_error(manifest_url(req.version) + " describes rust " + rel->version + ", not " + req.version +
+                          ": check " + kRustMirrorVar);
+      auto hex = net::checksum_from_hex(net::HashAlgorithm::sha256, rel->sha256);
+      if (!hex)
+        return make_error(manifest_url(req.version) + ": the hash of " + rel->url + " is not a sha256: " + hex.error() +
+                          ": check " + kRustMirrorVar);
+      url = on_mirror(rel->url);
+      sum = *hex;
+    }
     // The tarball is only an installer: it goes to scratch space, its
     // install.sh writes the prefix (which never moves, DESIGN.md §2).
-    std::string url = on_mirror(rel->url);
     std::string scratch = req.download_path + "/rust-installer";
-    if (auto st = fetch_and_extract(env_, url, *sum, scratch, 1, kRustHint); !st) return st;
+    if (auto st = fetch_and_extract(env_, url, sum, scratch, 1, kRustHint, {}, 2, origin); !st) return st;
     auto timeout = timeouts_from_env().install;
     util::RunSpec spec;
     spec.argv = {scratch + "/install.sh", "--prefix=" + req.install_path, "--disable-ldconfig"};
@@ -113,6 +127,37 @@ class RustBackend final : public Backend {
                         ": see its output above");
     // install.sh writes with the user's umask, not through our extraction (DESIGN.md §2).
     return util::mask_tree_modes(req.install_path);
+  }
+
+  // From channel-rust-<version>.toml: the rust package's tarball (xz_url,
+  // else url) for each platform's triple, recorded on the upstream host.
+  Expected<std::vector<Artifact>> lock_artifacts(const std::string& version,
+                                                 const std::vector<std::string>& platforms) override {
+    auto wanted = lock_platforms(platforms);
+    if (!wanted) return Error{wanted.error()};
+    std::vector<std::string> triples;
+    for (const auto& p : *wanted) triples.push_back(p.triple);
+    std::string source = manifest_url(version);
+    auto text = fetch_text(env_, source, kRustHint);
+    if (!text) return Error{text.error()};
+    auto parsed = parse_rust_targets(*text, source, triples);
+    if (!parsed) return Error{parsed.error()};
+    if (parsed->version != version)
+      return make_error(source + " describes rust " + parsed->version + ", not " + version + ": check " +
+                        kRustMirrorVar);
+    std::vector<Artifact> out;
+    for (const auto& p : *wanted) {
+      auto t = std::find_if(parsed->targets.begin(), parsed->targets.end(),
+                            [&](const RustTarget& x) { return x.triple == p.triple; });
+      if (t == parsed->targets.end()) continue;  // no build for it
+      auto sum = net::checksum_from_hex(net::HashAlgorithm::sha256, t->sha256);
+      if (!sum)
+        return make_error(source + ": the hash of " + t->url + " is not a sha256: " + sum.error() + ": check " +
+                          kRustMirrorVar);
+      // A mirror that rewrote its manifests to name itself: back to upstream.
+      out.push_back({p.name, to_upstream(t->url, mirror_, kRustUpstream), *sum, std::nullopt});
+    }
+    return out;
   }
 
   Expected<resolver::BuildMeta> describe_build(const InstallRequest&) override { return bin_dir_meta(); }
@@ -128,12 +173,7 @@ class RustBackend final : public Backend {
 
   // Manifests name their tarballs on the upstream host; like rustup with
   // RUSTUP_DIST_SERVER, a mirror serves them under its own base URL.
-  std::string on_mirror(const std::string& url) const {
-    std::string upstream = kRustUpstream;
-    if (url.compare(0, upstream.size(), upstream) == 0 && url.size() > upstream.size() && url[upstream.size()] == '/')
-      return mirror_ + url.substr(upstream.size());
-    return url;
-  }
+  std::string on_mirror(const std::string& url) const { return under_mirror(url, kRustUpstream, mirror_); }
 
   Expected<RustRelease> release(const std::string& channel, const std::string& triple) {
     std::string url = manifest_url(channel);
@@ -150,8 +190,8 @@ class RustBackend final : public Backend {
 
 std::string rust_host_triple() { return gnu_arch() + "-unknown-linux-gnu"; }
 
-Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
-                                          const std::string& triple) {
+Expected<RustTargets> parse_rust_targets(const std::string& text, const std::string& source,
+                                         const std::vector<std::string>& triples) {
   std::string fix = std::string(": check ") + kRustMirrorVar;
   if (std::string bad = resolver::toml_text_problem(text, source); !bad.empty()) return make_error(bad + fix);
   toml::parse_result parsed = toml::parse(text, source);
@@ -164,27 +204,41 @@ Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::st
   auto version = rust["version"].value<std::string>();
   if (!rust.is_table() || !version || version->empty())
     return make_error(source + ": no [pkg.rust] with a version: not a rust channel manifest" + fix);
-  RustRelease out;
+  RustTargets out;
   out.version = version->substr(0, version->find(' '));
   if (auto st = resolver::validate_version(out.version); !st)
     return make_error(source + ": pkg.rust.version '" + *version + "': " + st.error() + fix);
-  if (triple.empty()) return out;
 
-  toml::node_view<const toml::node> target = rust["target"][triple];
-  if (!target.is_table() || !target["available"].value_or(false))
-    return make_error("rust " + out.version + " has no build for " + triple + " in " + source +
-                      ": this machine is not supported by that release, or the mirror is incomplete" + fix);
-  auto url = target["xz_url"].value<std::string>();
-  auto hash = target["xz_hash"].value<std::string>();
-  if (!url || !hash) {  // older manifests: gzip only
-    url = target["url"].value<std::string>();
-    hash = target["hash"].value<std::string>();
+  for (const auto& triple : triples) {
+    toml::node_view<const toml::node> target = rust["target"][triple];
+    if (!target.is_table() || !target["available"].value_or(false)) continue;
+    auto url = target["xz_url"].value<std::string>();
+    auto hash = target["xz_hash"].value<std::string>();
+    if (!url || !hash) {  // older manifests: gzip only
+      url = target["url"].value<std::string>();
+      hash = target["hash"].value<std::string>();
+    }
+    if (!url || !hash || url->empty() || hash->empty())
+      return make_error(at_line(source, target.node()->source()) + "[pkg.rust.target." + triple +
+                        "] has no xz_url/xz_hash (nor url/hash)" + fix);
+    out.targets.push_back({triple, *url, *hash});
   }
-  if (!url || !hash || url->empty() || hash->empty())
-    return make_error(at_line(source, target.node()->source()) + "[pkg.rust.target." + triple +
-                      "] has no xz_url/xz_hash (nor url/hash)" + fix);
-  out.url = *url;
-  out.sha256 = *hash;
+  return out;
+}
+
+Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
+                                          const std::string& triple) {
+  auto parsed = parse_rust_targets(text, source, triple.empty() ? std::vector<std::string>{} : std::vector{triple});
+  if (!parsed) return Error{parsed.error()};
+  RustRelease out;
+  out.version = parsed->version;
+  if (triple.empty()) return out;
+  if (parsed->targets.empty())
+    return make_error("rust " + out.version + " has no build for " + triple + " in " + source +
+                      ": this machine is not supported by that release, or the mirror is incomplete: check " +
+                      kRustMirrorVar);
+  out.url = parsed->targets[0].url;
+  out.sha256 = parsed->targets[0].sha256;
   return out;
 }
 

@@ -7,10 +7,15 @@
 // channel-rust-stable.toml, plus every line of <mirror>/versions.txt when the
 // mirror serves one (one version a line, '#' comments). `rust@1.82.0` reads
 // channel-rust-1.82.0.toml; `latest` reads channel-rust-stable.toml.
+//
+// Manifests name their tarballs on https://static.rust-lang.org; a mirror
+// serves the same paths (as rustup's RUSTUP_DIST_SERVER does), and a lock
+// records the upstream URL.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "manager/backends/backend.hpp"
 #include "manager/backends/backend_env.hpp"
@@ -28,6 +33,20 @@ struct RustRelease {
 // An empty `triple` only reads the version.
 Expected<RustRelease> parse_rust_manifest(const std::string& text, const std::string& source,
                                           const std::string& triple);
+
+// The rust package's tarball for each of `triples` the manifest marks
+// available (others are left out), in the order of `triples`: for a lock.
+struct RustTarget {
+  std::string triple;
+  std::string url;     // xz_url (url when the manifest has no xz build), as the manifest names it
+  std::string sha256;  // xz_hash (hash)
+};
+struct RustTargets {
+  std::string version;
+  std::vector<RustTarget> targets;
+};
+Expected<RustTargets> parse_rust_targets(const std::string& text, const std::string& source,
+                                         const std::vector<std::string>& triples);
 
 // "x86_64-unknown-linux-gnu" on this machine.
 std::string rust_host_triple();
