@@ -16,8 +16,6 @@
 namespace rtx::config {
 namespace {
 
-constexpr off_t kMaxConfigBytes = 1 << 20;  // DESIGN.md §4 "Which files count"
-
 std::string mode_text(mode_t mode) {
   char buf[8];
   std::snprintf(buf, sizeof buf, "%04o", unsigned(mode & 07777));
@@ -79,7 +77,7 @@ class TempFile {
 
 }  // namespace
 
-Expected<FileToEdit> read_for_edit(const std::string& path) {
+Expected<FileToEdit> read_for_edit(const std::string& path, std::size_t max_bytes) {
   FileToEdit f;
   f.path = path;
   f.target = path;
@@ -100,8 +98,9 @@ Expected<FileToEdit> read_for_edit(const std::string& path) {
   if (::fstat(fd.get(), &f.st) != 0) return make_error("cannot read " + describe(f) + ": " + util::errno_text());
   if (!S_ISREG(f.st.st_mode))
     return make_error("cannot edit " + describe(f) + ": it is not a regular file: replace it with one");
-  if (f.st.st_size > kMaxConfigBytes)
-    return make_error("cannot edit " + describe(f) + ": it is larger than 1 MiB: a config file is smaller");
+  if (std::size_t(f.st.st_size) > max_bytes)  // DESIGN.md §4 "Which files count": 1 MiB for a config
+    return make_error("cannot edit " + describe(f) + ": it is larger than " + std::to_string(max_bytes >> 20) +
+                      " MiB: " + (max_bytes > (1u << 20) ? "delete it and run rtx lock" : "a config file is smaller"));
   f.text.resize(std::size_t(f.st.st_size));
   std::size_t done = 0;
   while (done < f.text.size()) {

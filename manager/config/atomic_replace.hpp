@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,9 @@ struct FileToEdit {
 };
 
 // A config file to edit: a regular file (through any symlinks) of at most
-// 1 MiB, opened O_NONBLOCK so a FIFO cannot hang rtx. Missing: exists = false.
-Expected<FileToEdit> read_for_edit(const std::string& path);
+// `max_bytes` (1 MiB; a lockfile 4 MiB), opened O_NONBLOCK so a FIFO cannot
+// hang rtx. Missing: exists = false.
+Expected<FileToEdit> read_for_edit(const std::string& path, std::size_t max_bytes = std::size_t(1) << 20);
 
 // Refuses a file rtx must not rewrite: one with no write bit in its mode at all
 // (0444: refused even for root, who could write it — a read-only config is
