@@ -49,14 +49,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(hex.find('\n') == std::string::npos);
   }
 
-  std::map<std::string, backends::core::PythonArtifact> artifacts;
-  const std::string source = "https://mirror/20241016/SHA256SUMS";
-  auto st = backends::core::parse_python_sums(text, "20241016", "x86_64-unknown-linux-gnu", source, artifacts);
-  if (!st) FUZZ_CHECK(st.error().rfind(source, 0) == 0);
-  for (const auto& [version, a] : artifacts) {
-    FUZZ_CHECK(resolver::validate_version(version).ok());
-    FUZZ_CHECK(a.tag == "20241016" && a.filename.find('/') == std::string::npos);
-    FUZZ_CHECK(net::checksum_from_hex(net::HashAlgorithm::sha256, a.sha256).ok());
+  // This machine's triple (install) and another platform's (a lock).
+  for (const std::string triple : {"x86_64-unknown-linux-gnu", "aarch64-apple-darwin"}) {
+    std::map<std::string, backends::core::PythonArtifact> artifacts;
+    const std::string source = "https://mirror/20241016/SHA256SUMS";
+    auto st = backends::core::parse_python_sums(text, "20241016", triple, source, artifacts);
+    if (!st) FUZZ_CHECK(st.error().rfind(source, 0) == 0);
+    for (const auto& [version, a] : artifacts) {
+      FUZZ_CHECK(resolver::validate_version(version).ok());
+      FUZZ_CHECK(a.tag == "20241016" && a.filename.find('/') == std::string::npos);
+      FUZZ_CHECK(a.filename.find("-" + triple + "-install_only.tar.gz") != std::string::npos);
+      FUZZ_CHECK(net::checksum_from_hex(net::HashAlgorithm::sha256, a.sha256).ok());
+    }
   }
   return 0;
 }
