@@ -21,7 +21,9 @@ struct Range {
 struct SubTable {
   enum Kind { Platform, Other, InPlatforms } kind = Other;
   Range range;
-  std::string platform;  // as written (Platform)
+  std::string platform;        // as written (Platform)
+  bool nested = false;         // [tools.X.platforms.P], mise's older spelling
+  std::size_t header_end = 0;  // just past the header's line
 };
 
 // One entry as written: its `[[tools.X]]` (or older `[tools.X]`) header with
@@ -55,6 +57,15 @@ std::string lockmerge_piece(std::string_view text, Range r) {
   std::string s(text.substr(r.begin, r.end - r.begin));
   if (!s.empty() && s.back() != '\n') s += '\n';
   return s;
+}
+
+// A platform table kept with its keys, its header spelt as mise 2026 does:
+// some readers refuse an entry that mixes `platforms.P` tables with quoted
+// "platforms.P" keys, and the tables written beside it are quoted.
+std::string lockmerge_platform_piece(std::string_view text, std::string_view tool, const SubTable& sub) {
+  if (!sub.nested) return lockmerge_piece(text, sub.range);
+  return "[tools." + toml_key(tool) + "." + toml_string("platforms." + sub.platform) + "]\n" +
+         lockmerge_piece(text, Range{sub.header_end, sub.range.end});
 }
 
 // Headers of the document grouped per tool, each entry cut out, with where its
@@ -104,13 +115,14 @@ std::vector<Group> lockmerge_groups(std::string_view text, const scan::Document&
     }
     OldEntry& e = g.entries.back();
     e.whole.end = here.end;
-    SubTable sub{SubTable::Other, here, {}};
+    SubTable sub{SubTable::Other, here, {}, false, hs[i].line_end};
     if (path.size() == 3 && path[2].substr(0, 10) == "platforms.") {
       sub.kind = SubTable::Platform;
       sub.platform = path[2].substr(10);
     } else if (path.size() == 4 && path[2] == "platforms") {
       sub.kind = SubTable::Platform;
       sub.platform = path[3];
+      sub.nested = true;
     } else if (path[2] == "platforms" || path[2].substr(0, 10) == "platforms.") {
       // Platform values not in tables of their own: none of them is reused.
       sub.kind = SubTable::InPlatforms;
@@ -161,12 +173,13 @@ std::string lockmerge_entry_text(std::string_view text, const LockedTool& entry,
             base->parsed->platforms.at(platform) == info)
           same = &sub;
       }
-    pieces.push_back(same ? lockmerge_piece(text, same->range) : platform_text(entry.tool, platform, info));
+    pieces.push_back(same ? lockmerge_platform_piece(text, entry.tool, *same)
+                          : platform_text(entry.tool, platform, info));
   }
   if (base)
     for (const auto& sub : base->subs)
       if (sub.kind == SubTable::Platform && !normalize_platform(sub.platform))
-        pieces.push_back(lockmerge_piece(text, sub.range));
+        pieces.push_back(lockmerge_platform_piece(text, entry.tool, sub));
   std::string out;
   for (std::size_t i = 0; i < pieces.size(); ++i) out += (i ? "\n" : "") + pieces[i];
   return out;

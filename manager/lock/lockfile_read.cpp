@@ -203,8 +203,8 @@ Expected<Lockfile> parse_lockfile(const std::string& path, std::string_view text
   toml::parse_result parsed = toml::parse(text, path);
   if (!parsed) {
     const auto& err = parsed.error();
-    return make_error(path + ":" + std::to_string(err.source().begin.line) +
-                      ": invalid TOML: " + std::string(err.description()) + ": fix it, or delete it and run rtx lock");
+    return make_error(path + ":" + std::to_string(err.source().begin.line) + ": invalid TOML: " +
+                      resolver::printable(err.description(), 300) + ": fix it, or delete it and run rtx lock");
   }
   const toml::table& root = parsed.table();
   Lockfile lock;

@@ -355,6 +355,24 @@ TEST(Lockfile, AnOlderFormEntryIsRewrittenInTheNewForm) {
   EXPECT_EQ(lock->tools[1].tool, "go");
 }
 
+TEST(Lockfile, AKeptOlderPlatformTableIsSpeltAsTheNewOnesBesideIt) {
+  ScopedTempDir tmp;
+  write_text(tmp / "mise.lock",
+             "[[tools.node]]\nversion = \"20.10.0\"\nbackend = \"core:node\"\n\n"
+             "[tools.node.platforms.windows-x64]  # kept\nurl = \"https://x.org/win.zip\"\n\n"
+             "[tools.node.platforms.linux-x64]\nchecksum = \"" +
+                 kSha + "\"\n");
+  LockedTool node{"node", "20.10.0", "core:node", {"20"}, {}};
+  node.platforms["linux-x64"] = {"https://x.org/linux.tar.xz", kSha2, {}};
+  ASSERT_TRUE(update_lockfile(tmp / "mise.lock", {node}));
+  EXPECT_EQ(read_text(tmp / "mise.lock"),
+            "[[tools.node]]\nversion = \"20.10.0\"\nbackend = \"core:node\"\nspecifiers = [\"20\"]\n\n"
+            "[tools.node.\"platforms.linux-x64\"]\nchecksum = \"" +
+                kSha2 +
+                "\"\nurl = \"https://x.org/linux.tar.xz\"\n\n"
+                "[tools.node.\"platforms.windows-x64\"]\nurl = \"https://x.org/win.zip\"\n");
+}
+
 TEST(Lockfile, ToolsSpreadOverTwoPlacesBecomeOne) {
   ScopedTempDir tmp;
   write_text(tmp / "rtx.lock",
