@@ -1,12 +1,15 @@
 // rtx install, rtx uninstall.
 #include "manager/cli/commands.hpp"
+#include "manager/cli/lock_session.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/uninstall.hpp"
 #include "manager/util/process_runner.hpp"
 
 namespace rtx::cli {
 
-int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force) {
+int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked) {
+  auto mode = lock_mode(ctx, locked);
+  if (!mode) return fail(mode.error());
   std::vector<resolver::Request> requests;
   if (tool_specs.empty()) {
     auto finder = ctx.finder();
@@ -20,6 +23,12 @@ int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool f
       auto ts = parse_tool_spec(text);
       if (!ts) return fail(ts.error());
       if (ts->spec) {
+        if (mode->locked)
+          return fail(
+              "--locked installs what the config asks for, as its lock says: run 'rtx install --locked' (or "
+              "'rtx install --locked " +
+                  ts->tool + "') without @" + *ts->spec,
+              2);
         auto req = request_from_cli(ts->tool, *ts->spec);
         if (!req) return fail(req.error());
         requests.push_back(std::move(*req));
@@ -32,15 +41,20 @@ int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool f
       requests.push_back(std::move(*req));
     }
   }
+  LockSession locks(ctx, *mode);
   int status = kExitOk;
   for (const auto& req : requests) {
     for (const auto& spec : req.specs) {
       if (spec.kind == resolver::SpecKind::System) continue;
-      auto v = ensure_installed(ctx, req.tool, spec, force);
+      auto choice = locks.choose(req, spec);
+      auto v = !choice ? Expected<std::string>(Error{choice.error()})
+                       : ensure_installed(ctx, req.tool, spec, force, *choice ? &**choice : nullptr);
       if (!v) status = fail(v.error());
+      if (v) locks.record(req, spec, *v);
       if (util::interrupted()) return fail("interrupted", 130);
     }
   }
+  if (auto st = locks.flush(); !st) status = fail(st.error());
   return status;
 }
 

@@ -17,6 +17,7 @@
 
 #include "manager/backends/plugins.hpp"
 #include "manager/cli/commands.hpp"
+#include "manager/cli/lock_session.hpp"
 #include "manager/config/config_edit.hpp"
 #include "manager/config/settings.hpp"
 #include "manager/config/spec_rewrite.hpp"
@@ -91,7 +92,8 @@ bool rtx_edits(const Context& ctx, const std::string& source) {
 
 class Upgrader {
  public:
-  Upgrader(Context& ctx, bool dry_run, bool force) : ctx_(ctx), dry_run_(dry_run), force_(force) {}
+  Upgrader(Context& ctx, LockSession& locks, bool dry_run, bool force)
+      : ctx_(ctx), locks_(locks), dry_run_(dry_run), force_(force) {}
 
   // Takes `spec` (one of the request's) to the newest version it allows; false
   // when the tool's other specs need not be tried (no backend).
@@ -125,6 +127,7 @@ class Upgrader {
   }
 
   Context& ctx_;
+  LockSession& locks_;  // the locks follow what upgrade installs (DESIGN.md §11)
   bool dry_run_, force_;
 };
 
@@ -144,6 +147,7 @@ bool Upgrader::upgrade(const resolver::Request& req, const resolver::VersionSpec
   const std::string from = p.from.empty() ? std::string("nothing") : store::version_of_entry(p.from);
   if (!p.from.empty() && resolver::compare_versions(from, *target) >= 0) {
     note(req.tool + " " + spec.text + " is up to date (" + from + ")");
+    if (!dry_run_) locks_.record(req, spec, from);
     return true;
   }
   if (dry_run_) {
@@ -158,6 +162,8 @@ bool Upgrader::upgrade(const resolver::Request& req, const resolver::VersionSpec
   }
   for (const auto& w : outcome->warnings) note("warning: " + w);
   note(upgrade_report(req.tool + " " + spec.text, *target, *outcome));
+  if (outcome->committed == store::Committed::Installed || outcome->committed == store::Committed::AlreadyInstalled)
+    locks_.record(req, spec, *target);
   touched.push_back(req.tool);
   return true;
 }
@@ -216,6 +222,9 @@ bool Upgrader::bump(const resolver::Request& req) {
     status = fail(st.error() + " (" + req.tool + " " + *newest + " is installed; " + from + " stays READY)");
     return true;
   }
+  resolver::Request bumped = req;
+  bumped.specs.front() = resolver::VersionSpec{resolver::SpecKind::Version, *to};
+  locks_.record(bumped, bumped.specs.front(), *newest);
   std::string line = "upgraded " + req.tool + " " + spec.text + " to " + *newest + " and wrote " + write;
   // 4. The old build, retired unless another config still resolves to it.
   std::string old = !outcome->kept_entry.empty()                               ? outcome->kept_entry
@@ -262,7 +271,15 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
     }
   }
 
-  Upgrader up(ctx, dry_run, force);
+  auto mode = lock_mode(ctx, false);
+  if (!mode) return fail(mode.error());
+  if (mode->locked && !dry_run)
+    return fail(
+        "rtx upgrade moves versions past the lock, and locked mode (RTX_LOCKED or [settings] locked) forbids "
+        "that: run it without locked mode, then commit the updated lock",
+        2);
+  LockSession locks(ctx, *mode);
+  Upgrader up(ctx, locks, dry_run, force);
   for (const auto& req : requests) {
     if (force && !dry_run)
       if (auto st = store::release_held_back(ctx.layout, ctx.roots.state, req.tool); !st) {
@@ -279,6 +296,7 @@ int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_ru
     }
     if (util::interrupted()) return fail("interrupted", 130);
   }
+  if (auto st = locks.flush(); !st) up.status = fail(st.error());
   if (!up.touched.empty()) {
     store::GcOptions gc;
     gc.keep_previous = settings->keep_previous;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "manager/cli/commands.hpp"
+#include "manager/cli/lock_session.hpp"
 #include "manager/config/config_edit.hpp"
 #include "manager/config/spec_rewrite.hpp"
 #include "manager/util/fs.hpp"
@@ -54,13 +55,20 @@ int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool globa
     if (auto spec = resolver::parse_spec(spec_text); !spec) return fail(spec.error());
     wanted.emplace_back(std::move(*ts), std::move(spec_text));
   }
+  auto mode = lock_mode(ctx, false);
+  if (!mode) return fail(mode.error());
+  LockSession locks(ctx, *mode);
   // Then one tool at a time: a file rtx must not edit is refused before that
   // tool is installed; each edit reads the file as the previous one left it.
   for (const auto& [ts, spec_text] : wanted) {
     std::string path = target_file(ctx, ts.tool, global);
     auto edit = config::plan_tool_spec(path, ts.tool, spec_text);
     if (!edit) return fail(edit.error());
-    auto installed = ensure_installed(ctx, ts.tool, *resolver::parse_spec(spec_text), false);
+    const resolver::VersionSpec spec = *resolver::parse_spec(spec_text);
+    // The lock beside the file keeps a spec it already has (locked: must have).
+    auto choice = locks.choose(resolver::Request{ts.tool, {spec}, path, 0}, spec);
+    if (!choice) return fail(choice.error());
+    auto installed = ensure_installed(ctx, ts.tool, spec, false, *choice ? &**choice : nullptr);
     if (!installed) return fail(installed.error());
     // --pin/--fuzzy: the spec depends on what was installed; the file is planned
     // again with it (the refusals above already held for this file).
@@ -69,7 +77,10 @@ int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool globa
     if (!edit) return fail(edit.error());
     if (auto st = config::commit(*edit); !st) return fail(st.error());
     note("set " + ts.tool + " = \"" + written + "\" in " + path + " (" + *installed + ")");
+    const resolver::VersionSpec spec_written = *resolver::parse_spec(written);
+    locks.record(resolver::Request{ts.tool, {spec_written}, path, 0}, spec_written, *installed);
   }
+  if (auto st = locks.flush(); !st) return fail(st.error());
   return kExitOk;
 }
 

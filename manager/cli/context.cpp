@@ -94,25 +94,33 @@ std::optional<resolver::Candidate> installed_match(const Context& ctx, const res
 }
 
 Expected<std::string> ensure_installed(const Context& ctx, const std::string& tool, const resolver::VersionSpec& spec,
-                                       bool force) {
+                                       bool force, const LockedChoice* locked) {
   if (spec.kind == resolver::SpecKind::System) return std::string("system");
   if (!force) {
-    resolver::Request req{tool, {spec}, "command line", 0};
-    if (auto m = installed_match(ctx, req)) {
+    // A locked spec is satisfied by its exact version only.
+    resolver::VersionSpec wanted = locked ? resolver::VersionSpec{resolver::SpecKind::Version, locked->version} : spec;
+    resolver::Request req{tool, {wanted}, "command line", 0};
+    if (auto m = installed_match(ctx, req); m && (!locked || m->version == locked->version)) {
       note(tool + " " + m->version + " is already installed");
       return m->version;
     }
   }
   auto backend = backends::backend_for(ctx.backend_env(), tool);
   if (!backend) return Error{backend.error()};
-  auto version = pick_remote_version(**backend, tool, spec);
+  Expected<std::string> version =
+      locked ? Expected<std::string>(locked->version) : pick_remote_version(**backend, tool, spec);
   if (!version) return Error{version.error()};
-  note("installing " + tool + " " + *version + " with " + (*backend)->describe());
+  note("installing " + tool + " " + *version + (locked ? " (locked in " + locked->lock_path + ")" : std::string()) +
+       " with " + (*backend)->describe());
   store::InstallOptions opts;
   opts.force = force;
   opts.shim_binary = ctx.shim_binary;
   opts.download_root = ctx.download_root();
   opts.state_dir = ctx.roots.state;
+  if (locked) {
+    opts.locked_url = locked->url;
+    opts.locked_checksum = locked->checksum;
+  }
   auto outcome = store::install_version(ctx.layout, **backend, tool, *version, opts);
   if (!outcome) return Error{outcome.error()};
   if (outcome->already_installed)

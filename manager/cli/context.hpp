@@ -73,10 +73,20 @@ Expected<resolver::Request> request_from_cli(const std::string& tool, const std:
 Expected<std::string> pick_remote_version(backends::Backend& backend, const std::string& tool,
                                           const resolver::VersionSpec& spec);
 
+// What a lockfile says a spec installs (manager/cli/lock_session.hpp).
+struct LockedChoice {
+  std::string version;
+  std::string url;       // this platform's artifact; "" for a version-only entry (asdf plugins)
+  std::string checksum;  // "sha256:<hex>" or SRI, with `url`
+  std::string lock_path;
+};
+
 // Installs what `spec` selects unless an installed READY build already
-// satisfies it; returns the version now installed.
+// satisfies it; returns the version now installed. With `locked`: exactly
+// its version, from its artifact (verified against its checksum) when it
+// names one, whatever else is installed or listed.
 Expected<std::string> ensure_installed(const Context& ctx, const std::string& tool, const resolver::VersionSpec& spec,
-                                       bool force);
+                                       bool force, const LockedChoice* locked = nullptr);
 
 // The installed version a request resolves to (lease taken and released).
 std::optional<resolver::Candidate> installed_match(const Context& ctx, const resolver::Request& request);

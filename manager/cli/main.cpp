@@ -36,6 +36,8 @@ struct Args {
   bool pin = false;
   bool fuzzy = false;
   bool bump = false;
+  bool locked = false;
+  std::vector<std::string> platforms;
   int verbose = 0;  // how many -v
   bool quiet = false;
 };
@@ -96,7 +98,20 @@ int run(int argc, char** argv) {
   auto* install = app.add_subcommand("install", "Install tool versions (no argument: everything the config asks for)");
   install->add_option("tool@spec", a.tool_specs, "e.g. node@20, python@3.12.1, hello@latest");
   install->add_flag("-f,--force", a.force, "Build again even if the version is installed (the old build is retired)");
-  install->callback([&] { action = [&](Context& c) { return cmd_install(c, a.tool_specs, a.force); }; });
+  install->add_flag("--locked", a.locked,
+                    "Install exactly what the lock beside each config says (rtx.lock or mise.lock); fail on anything "
+                    "missing or different (also RTX_LOCKED=1)");
+  install->callback([&] { action = [&](Context& c) { return cmd_install(c, a.tool_specs, a.force, a.locked); }; });
+
+  auto* lock = app.add_subcommand("lock", "Write rtx.lock: the exact version and per-platform artifact of each tool");
+  lock->add_option("tool", a.tool_specs, "Tools to lock (default: every tool the project's configs ask for)");
+  lock->add_option("-p,--platform", a.platforms,
+                   "Platforms to lock, e.g. linux-x64,macos-arm64 (default: the lock's, else linux-x64, "
+                   "linux-arm64, macos-x64, macos-arm64)");
+  lock->callback([&] {
+    tool_args = a.tool_specs;
+    action = [&](Context& c) { return cmd_lock(c, a.tool_specs, a.platforms); };
+  });
 
   auto* uninstall = app.add_subcommand("uninstall", "Retire an installed version; removed once no process uses it");
   uninstall->add_option("tool@version", a.one)->required();
