@@ -6,6 +6,9 @@
 #include <cstdlib>
 #include <map>
 
+#include "manager/backends/remote_versions_cache.hpp"
+#include "manager/net/offline.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/modes.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/file_io.hpp"
@@ -92,6 +95,19 @@ bool AsdfPlugin::has_script(const char* name) const { return resolver::is_execut
 Expected<std::vector<std::string>> AsdfPlugin::list_remote() {
   if (!has_script("list-all"))
     return make_error("plugin " + name_ + " has no executable bin/list-all (" + dir_ + "): fix the plugin");
+  auto offline = net::offline_mode();
+  if (!offline) return Error{offline.error()};
+  if (*offline) {
+    CachedVersions kept = load_remote_versions(cache_dir_, name_, std::chrono::seconds(0));
+    if (!kept.present)
+      return make_error(net::offline_reason() + ": plugin " + name_ +
+                        " lists its versions with its own bin/list-all, which may use the network, and rtx kept no "
+                        "list of them: run 'rtx ls-remote " +
+                        name_ + "' once with the network, then retry");
+    util::log_info("using the versions of " + name_ + " from the cache (listed " + net::format_age(kept.age) +
+                   " ago): " + net::offline_reason());
+    return kept.versions;
+  }
   RunSpec spec{{script("list-all")}, {{"ASDF_PLUGIN_PATH", dir_}}, {}, timeouts_.list, true, false};
   auto r = util::run_process(spec);
   if (!r.ok())
@@ -102,6 +118,9 @@ Expected<std::vector<std::string>> AsdfPlugin::list_remote() {
 
 Expected<std::string> AsdfPlugin::latest_stable(const std::string& prefix) {
   if (!has_script("latest-stable")) return std::string();
+  auto offline = net::offline_mode();
+  if (!offline) return Error{offline.error()};
+  if (*offline) return std::string();  // no opinion: the caller picks from list_remote()'s cached list
   RunSpec spec{{script("latest-stable"), prefix}, {{"ASDF_PLUGIN_PATH", dir_}}, {}, timeouts_.list, true, false};
   auto r = util::run_process(spec);
   if (!r.ok())
@@ -122,6 +141,12 @@ static std::vector<std::pair<std::string, std::string>> asdf_env(const std::stri
 Status AsdfPlugin::install(const InstallRequest& req) {
   if (!has_script("install"))
     return make_error("plugin " + name_ + " has no executable bin/install (" + dir_ + "): fix the plugin");
+  auto offline = net::offline_mode();
+  if (!offline) return Error{offline.error()};
+  if (*offline)
+    return make_error(net::offline_reason() + ": plugin " + name_ + " installs " + req.version +
+                      " with its own bin/download and bin/install, which fetch by themselves: run 'rtx install " +
+                      name_ + "@" + req.version + "' once with the network, then retry");
   for (const char* step : {"download", "install"}) {
     if (!has_script(step)) continue;
     RunSpec spec{{script(step)}, asdf_env(dir_, req), {}, timeouts_.install, false, true};

@@ -3,6 +3,11 @@
 // bin/list-legacy-filenames, bin/parse-legacy-file, with the ASDF_* variables
 // asdf and mise set. bin/smoke is an rtx extension: run after
 // install, a failure fails the install.
+//
+// Offline (RTX_OFFLINE, net/offline.hpp): list-all, latest-stable, download
+// and install may fetch by themselves, so rtx does not run them. list_remote()
+// serves the list the last `rtx ls-remote` kept, with its age; install() is
+// refused with one line (an installed version never gets that far).
 #pragma once
 
 #include <chrono>
@@ -25,8 +30,10 @@ PluginTimeouts timeouts_from_env();
 
 class AsdfPlugin : public Backend {
  public:
-  AsdfPlugin(std::string name, std::string dir, PluginTimeouts timeouts)
-      : name_(std::move(name)), dir_(std::move(dir)), timeouts_(timeouts) {}
+  // `cache_dir` ($RTX_CACHE_DIR): where, offline, list_remote() finds the
+  // versions the last `rtx ls-remote` kept (remote_versions_cache.hpp).
+  AsdfPlugin(std::string name, std::string dir, PluginTimeouts timeouts, std::string cache_dir = {})
+      : name_(std::move(name)), dir_(std::move(dir)), timeouts_(timeouts), cache_dir_(std::move(cache_dir)) {}
 
   std::string describe() const override { return "asdf plugin " + name_ + " (" + dir_ + ")"; }
   Expected<std::vector<std::string>> list_remote() override;
@@ -50,6 +57,7 @@ class AsdfPlugin : public Backend {
   std::string name_;
   std::string dir_;
   PluginTimeouts timeouts_;
+  std::string cache_dir_;
 };
 
 }  // namespace rtx::backends

@@ -55,7 +55,7 @@ Expected<std::unique_ptr<Backend>> backend_for(const BackendEnv& env, const std:
     return make_error("unknown tool '" + tool + "': no plugin " + dir + ": add one with 'rtx plugins add " + tool +
                       " GIT_URL' or 'rtx plugins link " + tool + " DIR'");
   }
-  return std::unique_ptr<Backend>(std::make_unique<AsdfPlugin>(tool, dir, timeouts_from_env()));
+  return std::unique_ptr<Backend>(std::make_unique<AsdfPlugin>(tool, dir, timeouts_from_env(), env.cache_dir));
 }
 
 }  // namespace rtx::backends

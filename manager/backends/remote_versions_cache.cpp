@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <ctime>
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
@@ -79,6 +80,7 @@ CachedVersions load_remote_versions(const std::string& cache_dir, std::string_vi
   }
   out.present = true;
   out.fresh = remote_versions_file_is_fresh(st, ttl);
+  out.age = std::chrono::seconds(std::time(nullptr) - st.st_mtim.tv_sec);
   return out;
 }
 

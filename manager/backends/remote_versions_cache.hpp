@@ -40,6 +40,7 @@ std::string remote_versions_path(const std::string& cache_dir, std::string_view 
 struct CachedVersions {
   bool present = false;               // a file that passed every check
   bool fresh = false;                 // present and younger than the TTL
+  std::chrono::seconds age{0};        // since it was written (offline notices show it)
   std::vector<std::string> versions;  // as stored (oldest first)
 };
 

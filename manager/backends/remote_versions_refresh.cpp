@@ -11,6 +11,7 @@
 
 #include "manager/backends/plugins.hpp"
 #include "manager/backends/remote_versions_cache.hpp"
+#include "manager/net/offline.hpp"
 #include "manager/util/fs.hpp"
 #include "resolver/config_file.hpp"
 #include "resolver/store_layout.hpp"
@@ -54,6 +55,9 @@ std::vector<std::string> remote_versions_for_tab(const BackendEnv& env, const st
   std::chrono::seconds ttl = remote_cache_ttl();
   CachedVersions cached = load_remote_versions(env.cache_dir, tool, ttl);
   if (cached.fresh || !resolver::validate_tool_name(tool)) return cached.versions;
+  // Offline there is nothing newer to fetch, and a refresher would write the
+  // old list back as if it were new (net/offline.hpp).
+  if (auto offline = net::offline_mode(); !offline || *offline) return cached.versions;
 
   std::string lock_path = remote_versions_refresh_lock_path(env.cache_dir, tool);
   if (!util::make_dirs(util::parent_dir(lock_path))) return cached.versions;

@@ -6,6 +6,7 @@
 #include "manager/backends/plugins.hpp"
 #include "manager/backends/remote_versions_cache.hpp"
 #include "manager/cli/commands.hpp"
+#include "manager/net/offline.hpp"
 #include "manager/store/entries.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/util/json.hpp"
@@ -57,9 +58,12 @@ int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std
   auto versions = (*backend)->list_remote();
   if (!versions) return fail(versions.error());
   // What completion offers after "tool@" (remote_versions_cache.hpp): a
-  // failure costs only that, so it is a note, not an error.
-  if (auto st = backends::save_remote_versions(ctx.roots.cache, tool, *versions); !st)
-    note("the list is not kept for completion: " + st.error());
+  // failure costs only that, so it is a note, not an error. Offline, the list
+  // came from a cache: writing it again would make it look new.
+  auto offline = net::offline_mode();
+  if (offline && !*offline)
+    if (auto st = backends::save_remote_versions(ctx.roots.cache, tool, *versions); !st)
+      note("the list is not kept for completion: " + st.error());
   std::optional<resolver::VersionSpec> spec;
   if (prefix) {
     auto s = resolver::parse_spec(*prefix);

@@ -11,6 +11,7 @@
 #include "manager/backends/backend_env.hpp"
 #include "manager/backends/legacy_record.hpp"
 #include "manager/util/log.hpp"
+#include "manager/util/plugin_downloads.hpp"
 #include "resolver/acquire.hpp"
 #include "resolver/expected.hpp"
 #include "resolver/request.hpp"
@@ -30,8 +31,9 @@ struct Context {
   // Config files this command read: recorded as tracked configs at its end.
   std::shared_ptr<std::vector<std::string>> configs_read = std::make_shared<std::vector<std::string>>();
 
-  // Where installs keep their scratch download folders (ASDF_DOWNLOAD_PATH).
-  std::string download_root() const { return roots.cache + "/plugin-downloads"; }
+  // Where installs keep their scratch download folders (ASDF_DOWNLOAD_PATH):
+  // one folder per data dir, so runners sharing a cache never sweep each other's.
+  std::string download_root() const { return util::plugin_download_root(roots.cache, roots.data); }
   backends::BackendEnv backend_env() const { return backends::BackendEnv{layout, roots.cache}; }
 
   resolver::RequestFinder finder() const {

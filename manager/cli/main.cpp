@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 
 #include "manager/cli/commands.hpp"
@@ -40,6 +41,7 @@ struct Args {
   std::vector<std::string> platforms;
   int verbose = 0;  // how many -v
   bool quiet = false;
+  bool offline = false;
 };
 
 // Tool names and versions from the command line are checked before anything
@@ -88,6 +90,9 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.add_flag("-v,--verbose", a.verbose, "Say more on stderr: -v debug lines, -vv trace (RTX_LOG_LEVEL)");
   app.add_flag("-q,--quiet", a.quiet, "Say only errors on stderr (RTX_QUIET=1)");
+  app.add_flag("--offline", a.offline,
+               "No network at all: versions and downloads come from the cache, or fail saying what to fetch "
+               "(RTX_OFFLINE=1)");
   std::function<int(Context&)> action;
   std::function<int()> standalone;        // a command that needs no roots (completion, __man)
   std::vector<std::string> tool_args;     // names to validate before running
@@ -349,6 +354,9 @@ int run(int argc, char** argv) {
     }
   }
 
+  // One setting for the whole command and every process it starts (plugin
+  // scripts, a shim's `rtx __auto-install`): net/offline.hpp reads it.
+  if (a.offline) ::setenv("RTX_OFFLINE", "1", 1);
   rtx::util::configure_logging(a.verbose, a.quiet);
   if (rtx::util::log_enabled(rtx::util::LogLevel::debug)) {
     std::string line = "rtx " RTX_VERSION ":";

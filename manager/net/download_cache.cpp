@@ -23,11 +23,15 @@ std::string filename_from_url(const std::string& url) {
   return name;
 }
 
-Expected<bool> verify_cached(const std::string& path, const Checksum& expected) {
+Expected<bool> verify_cached(const std::string& path, const Checksum& expected, bool remove_mismatch) {
   if (!util::exists(path)) return false;
   auto actual = hash_file(path, expected.algorithm);
-  if (!actual) return Error{actual.error()};
+  if (!actual) {
+    if (!util::exists(path)) return false;  // deleted meanwhile by a lock holder: damaged, so a miss anyway
+    return Error{actual.error()};
+  }
   if (*actual == expected) return true;
+  if (!remove_mismatch) return false;
   if (::unlink(path.c_str()) != 0)
     return make_error("cached " + path + " does not match " + expected.to_string() +
                       " and cannot be deleted: " + util::errno_text() + ": delete it by hand");

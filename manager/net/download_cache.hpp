@@ -25,8 +25,12 @@ std::string cache_entry_dir(const std::string& cache_dir, const Checksum& checks
 std::string filename_from_url(const std::string& url);
 
 // True when `path` exists and hashes to `expected`. A file that exists but
-// does not match is deleted (and false returned): it can never become right.
-Expected<bool> verify_cached(const std::string& path, const Checksum& expected);
+// does not match can never become right: with `remove_mismatch` it is deleted
+// (and false returned). Only a holder of the entry's .part lock may delete
+// (downloader.cpp): a check made without it may be looking at a file that a
+// peer is about to replace, and would delete the good copy. A file that goes
+// away while it is being hashed is a miss, not an error.
+Expected<bool> verify_cached(const std::string& path, const Checksum& expected, bool remove_mismatch = true);
 
 // Removes the entry folder if it is empty (after a failed download), so a
 // failure leaves nothing in the cache.

@@ -8,6 +8,7 @@
 
 #include "manager/net/download_cache.hpp"
 #include "manager/net/hashing.hpp"
+#include "manager/net/offline.hpp"
 #include "manager/net/part_file.hpp"
 #include "manager/net/progress.hpp"
 #include "manager/net/transfer.hpp"
@@ -248,7 +249,10 @@ Expected<DownloadResult> download(const DownloadRequest& req) {
     target.entry_dir = cache_entry_dir(req.cache_dir, *req.expected);
     target.name = req.filename.empty() ? filename_from_url(req.url) : req.filename;
     target.path = target.entry_dir + "/" + target.name;
-    auto hit = verify_cached(target.path, *req.expected);
+    // Without the lock: a hit is safe to use (the final name only ever gets a
+    // complete, verified file, by rename), but a mismatch is left for the
+    // check under the lock to delete.
+    auto hit = verify_cached(target.path, *req.expected, false);
     if (!hit) return Error{hit.error()};
     if (*hit) {
       util::log_debug(req.url + ": already in the download cache as " + target.path);
@@ -257,6 +261,18 @@ Expected<DownloadResult> download(const DownloadRequest& req) {
   } else {
     target.path = req.dest;
     target.name = req.dest.substr(req.dest.rfind('/') + 1);
+  }
+  // Offline (offline.hpp): a cache hit above still served; from here on only
+  // file:// may go ahead, and nothing is created on the way out.
+  if (needs_network(req.url)) {
+    auto offline = offline_mode();
+    if (!offline) return Error{offline.error()};
+    if (*offline)
+      return make_error(
+          offline_reason() + ": " + req.url +
+          (cached ? " is not in the download cache (" + target.entry_dir + ")" : " would have to be fetched") +
+          ": run the command once with the network (without RTX_OFFLINE or --offline), or serve a "
+          "copy from a file:// mirror, then retry");
   }
 
   if (Status s = util::make_dirs(util::parent_dir(target.path)); !s) return Error{s.error()};

@@ -90,6 +90,18 @@ struct DownloadResult {
 // stays: the .part after a transient failure (stall, cut connection, 5xx,
 // Ctrl-C), so the next run resumes with a Range request; nothing after a
 // permanent one (4xx, checksum mismatch), and no cache entry either.
+//
+// Under RTX_OFFLINE (offline.hpp) a cache hit is served as ever, a file:// URL
+// is read, and any other http(s) request fails before connecting: "offline
+// (RTX_OFFLINE=1): <url> is not in the download cache (<entry>): run the
+// command once with the network …", creating nothing.
+//
+// Many processes may share one cache_dir (CI runners on one host, each with
+// its own RTX_DATA_DIR): the .part of a cache entry is flock'ed, so each file
+// is fetched once; a waiter then finds the finished file, or resumes the .part
+// of a holder that died; a hit found without the lock is a file some process
+// renamed into place complete and verified (docs/decisions.md "Shared download
+// cache").
 Expected<DownloadResult> download(const DownloadRequest& req);
 
 // RTX_HTTP_STALL_TIMEOUT as seconds (a positive integer), 30 when unset; the

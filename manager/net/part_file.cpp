@@ -9,6 +9,7 @@
 
 #include "manager/util/fs.hpp"
 #include "manager/util/log.hpp"
+#include "manager/util/process_runner.hpp"
 
 namespace rtx::net {
 
@@ -20,19 +21,33 @@ Expected<PartFile> PartFile::open_locked(const std::string& final_path, int noti
   // Locking a file that another process may rename or delete: after the lock
   // is ours, the name must still lead to the inode we locked, else it was
   // committed or discarded meanwhile and we start over with the current one.
-  while (true) {
+  bool said_waiting = false;
+  for (int missing_folder = 0;;) {
     UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd.valid() && errno == ENOENT && ++missing_folder <= 3) {
+      // A peer whose download failed removes the cache entry's folder when it
+      // looks empty, which it can between our make_dirs and this open: make
+      // it again (a folder that keeps vanishing is someone else's doing).
+      if (Status made = util::make_dirs(util::parent_dir(path)); !made) return Error{made.error()};
+      continue;
+    }
     if (!fd.valid())
       return make_error("cannot write " + path + ": " + util::errno_text() +
                         ": check that its folder exists and is writable");
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno != EWOULDBLOCK) return make_error("cannot lock " + path + ": " + util::errno_text());
-      if (notice_fd >= 0 && util::log_enabled(util::LogLevel::info)) {
+      if (!said_waiting && notice_fd >= 0 && util::log_enabled(util::LogLevel::info)) {
         std::string line = "rtx: waiting for another rtx that is downloading " + final_path + "\n";
         (void)!::write(notice_fd, line.data(), line.size());
+        said_waiting = true;
       }
+      // Blocks until the holder ends, however it ends (the kernel drops the
+      // lock of a killed process). Ctrl-C interrupts the wait: the handler
+      // has no SA_RESTART, so flock returns EINTR and we stop here.
       int rc;
       while ((rc = ::flock(fd.get(), LOCK_EX)) != 0 && errno == EINTR) {
+        if (util::interrupted())
+          return make_error("interrupted while waiting for another rtx that is downloading " + final_path);
       }
       if (rc != 0) return make_error("cannot lock " + path + ": " + util::errno_text());
     }

@@ -5,6 +5,8 @@
 #include <sys/file.h>
 
 #include <cerrno>
+#include <cstdint>
+#include <cstdio>
 #include <cstring>
 
 #include "manager/util/fs.hpp"
@@ -65,6 +67,17 @@ DownloadSweep sweep_plugin_downloads(const resolver::StoreLayout& layout, const 
     sweep.removed.push_back("removed abandoned download folder " + path);
   }
   return sweep;
+}
+
+std::string plugin_download_root(const std::string& cache_dir, const std::string& data_dir) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (char c : data_dir) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  char key[17];
+  std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(h));
+  return cache_dir + "/plugin-downloads/" + key;
 }
 
 }  // namespace rtx::util

@@ -25,7 +25,15 @@ struct DownloadSweep {
   std::vector<std::string> errors;   // one line each: what could not be removed, and why
 };
 
-// `download_root`: $RTX_CACHE_DIR/plugin-downloads (missing: nothing to do).
+// `download_root`: plugin_download_root() (missing: nothing to do).
 DownloadSweep sweep_plugin_downloads(const resolver::StoreLayout& layout, const std::string& download_root);
+
+// $RTX_CACHE_DIR/plugin-downloads/<key of the data dir>: one folder per
+// RTX_DATA_DIR, because the sweep judges a folder by the install locks of its
+// own data dir. CI runners sharing one RTX_CACHE_DIR, each with its own data
+// dir (issue 10 item 6), would otherwise sweep each other's downloads away
+// mid-install. The key is a hash of the data dir's path (16 hex digits,
+// FNV-1a: the same in every rtx build).
+std::string plugin_download_root(const std::string& cache_dir, const std::string& data_dir);
 
 }  // namespace rtx::util

@@ -72,7 +72,8 @@ inline std::vector<std::string> orphans(const World& w) {
       if (name == ".commit" || name.find(".extract-") != std::string::npos || name.rfind(".tmp", 0) == 0 ||
           (name.size() > 5 && name.compare(name.size() - 5, 5, ".part") == 0))
         out.push_back(rel);
-      if (it->path().parent_path().filename() == "plugin-downloads") out.push_back(rel);
+      // plugin-downloads/<data dir key>/<entry>: an install's scratch folder left behind.
+      if (it->path().parent_path().parent_path().filename() == "plugin-downloads") out.push_back(rel);
       if (it->is_directory(ec) && (name == "plugins" || name == "shims")) it.disable_recursion_pending();
     }
   }

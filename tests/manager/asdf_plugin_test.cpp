@@ -17,6 +17,7 @@
 #include "child_process.hpp"
 #include "fs_helpers.hpp"
 #include "install_fixture.hpp"
+#include "manager/util/fs.hpp"
 #include "manager/util/plugin_downloads.hpp"
 #include "tests/support/scoped_env.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -398,6 +399,29 @@ TEST_F(DownloadSweepTest, RemovesFoldersNoInstallOwnsAndNothingElse) {
   EXPECT_EQ(sweep.removed.size(), 2u);
   EXPECT_THAT(downloads(), IsEmpty());
   EXPECT_TRUE(test::path_exists(layout.install_lock("other", "2.0.0"))) << "lock files are never removed";
+}
+
+// Issue 10 item 6: CI runners share one RTX_CACHE_DIR, each with its own data
+// dir. One runner's sweep judges folders by its own install locks, so it must
+// never see another's: each data dir has its own download root.
+TEST_F(DownloadSweepTest, ARunnerWithAnotherDataDirNeverSweepsThisOnesFolder) {
+  options.download_root = util::plugin_download_root(tmp / "cache", layout.data);
+  auto installer = start_install();
+  ASSERT_GT(script_pid, 0) << "bin/download never started";
+  auto held = downloads();
+  ASSERT_EQ(held.size(), 1u);
+
+  resolver::StoreLayout other{tmp / "other-data"};
+  std::string other_root = util::plugin_download_root(tmp / "cache", other.data);
+  EXPECT_EQ(util::parent_dir(other_root), util::parent_dir(options.download_root)) << "the same cache";
+  EXPECT_NE(other_root, options.download_root);
+  EXPECT_EQ(other_root, util::plugin_download_root(tmp / "cache", tmp / "other-data")) << "stable";
+  auto sweep = util::sweep_plugin_downloads(other, other_root);
+  EXPECT_THAT(sweep.removed, IsEmpty());
+  EXPECT_EQ(downloads(), held);
+
+  test::write_text(gate, "");
+  EXPECT_EQ(installer->wait_exit(), std::optional<int>(0)) << "its download was there to the end";
 }
 
 TEST_F(DownloadSweepTest, AMissingDownloadRootIsNothingToDo) {

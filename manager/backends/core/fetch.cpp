@@ -5,16 +5,21 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <string_view>
 
 #include "manager/archive/extract.hpp"
 #include "manager/backends/asdf_plugin.hpp"
+#include "manager/backends/core/metadata_cache.hpp"
 #include "manager/net/download_cache.hpp"
 #include "manager/net/downloader.hpp"
+#include "manager/net/offline.hpp"
 #include "manager/util/fs.hpp"
+#include "manager/util/log.hpp"
 #include "manager/util/process_runner.hpp"
 #include "resolver/file_io.hpp"
 
@@ -74,11 +79,20 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
                                  std::uint64_t max_bytes) {
   auto limit = metadata_limit(max_bytes);
   if (!limit) return Error{limit.error()};
+  // Offline: the copy the last online fetch kept (metadata_cache.hpp), never the network.
+  if (auto offline = net::offline_mode(); !offline) {
+    return Error{offline.error()};
+  } else if (*offline && net::needs_network(url)) {
+    return offline_metadata(env.cache_dir, url, limit->bytes);
+  }
   std::string dir = env.cache_dir + "/tmp";
   if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
   net::DownloadRequest req;
   req.url = url;
-  req.dest = dir + "/index-" + std::to_string(::getpid()) + "-" + net::filename_from_url(url);
+  // Unique per call, not only per process: parallel installs fetch from threads.
+  static std::atomic<unsigned> fetch_text_counter{0};
+  req.dest = dir + "/index-" + std::to_string(::getpid()) + "-" + std::to_string(fetch_text_counter++) + "-" +
+             net::filename_from_url(url);
   req.hint = hint;
   req.progress_fd = -1;
   req.max_bytes = limit->bytes;
@@ -89,6 +103,10 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
   int err = resolver::read_file(got->path, text);
   ::unlink(got->path.c_str());
   if (err) return make_error("cannot read the download of " + url + ": " + util::errno_text());
+  // Kept for RTX_OFFLINE; a failure costs only that, so it is a debug line.
+  if (net::needs_network(url))
+    if (auto kept = save_metadata(env.cache_dir, url, text, std::time(nullptr)); !kept)
+      util::log_debug("cannot keep " + url + " for offline use: " + kept.error());
   return text;
 }
 

@@ -37,9 +37,12 @@ struct MetadataLimit {
 Expected<MetadataLimit> metadata_limit(std::uint64_t fallback);
 
 // A small remote document (an index, a checksum list, a manifest) as text;
-// never cached (it changes), bounded by the usual timeouts and retries, and by
-// metadata_limit(max_bytes), enforced while it streams in: a larger document
-// fails with one line naming the URL, the limit and how to raise it.
+// always fetched afresh (it changes), bounded by the usual timeouts and
+// retries, and by metadata_limit(max_bytes), enforced while it streams in: a
+// larger document fails with one line naming the URL, the limit and how to
+// raise it. Each one fetched is kept in $RTX_CACHE_DIR/metadata, and under
+// RTX_OFFLINE that copy is returned instead, with a notice of its age
+// (metadata_cache.hpp); without one, an error line says how to fetch it.
 Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
                                  std::uint64_t max_bytes = kDefaultMaxMetadataBytes);
 
