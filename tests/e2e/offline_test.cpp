@@ -159,6 +159,25 @@ TEST_F(Offline, WhatWasNeverFetchedFailsWithOneLineAndChangesNothing) {
   EXPECT_EQ(rtx({"ls", "node"}).status, 0);
 }
 
+// A lock names the version, the URL and the checksum: offline, a locked
+// install needs only the download cache, not even the cached index.
+TEST_F(Offline, ALockedInstallNeedsOnlyTheDownloadCache) {
+  std::string p = world.make_project("p", "rtx.toml", "[tools]\nnode = \"20\"\n");
+  ASSERT_EQ(world.rtx({"install"}, p).status, 0);
+  Output locked = world.rtx({"lock"}, p);
+  ASSERT_EQ(locked.status, 0) << locked.err;
+  ASSERT_EQ(rtx({"uninstall", "node@20.11.1"}).status, 0);
+  node.reset();
+  server.reset();
+  std::filesystem::remove_all(world.root() + "/cache/metadata");
+  world.set_env("RTX_OFFLINE", "1");
+  Output o = world.rtx({"install", "--locked"}, p);
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_TRUE(has(o.err, "installed node 20.11.1")) << o.err;
+  EXPECT_FALSE(has(o.err, "from the cache (fetched")) << o.err;
+  expect_node_prints("20.11.1");
+}
+
 TEST_F(Offline, WithoutItAStoppedServerIsStillAnErrorNeverOldData) {
   fetch_then_stop_the_server();
   Output ls = rtx({"ls-remote", "node"});
