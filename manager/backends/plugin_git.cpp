@@ -4,6 +4,7 @@
 
 #include "manager/backends/asdf_plugin.hpp"
 #include "manager/backends/registry.hpp"
+#include "manager/net/offline.hpp"
 #include "manager/store/atomic_file.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/process_runner.hpp"
@@ -32,6 +33,17 @@ Status valid_name(const std::string& name) {
   return ok_status();
 }
 
+// Offline (net/offline.hpp) git may read only this machine: a path or a
+// file:// URL. Anything else would reach the network.
+Status plugin_git_offline_check(const std::string& url, const std::string& what, const std::string& fix) {
+  bool local = !url.empty() && (url[0] == '/' || url[0] == '.' || url.rfind("file://", 0) == 0);
+  if (local) return ok_status();
+  auto offline = net::offline_mode();
+  if (!offline) return Error{offline.error()};
+  if (*offline) return make_error(net::offline_reason() + ": " + what + " needs the network: " + fix);
+  return ok_status();
+}
+
 std::string ref_file(const resolver::StoreLayout& layout, const std::string& name) {
   return layout.plugins_dir() + "/." + name + ".ref";
 }
@@ -48,6 +60,8 @@ Status add_plugin_from_git(const resolver::StoreLayout& layout, const std::strin
       return make_error("no plugin URL known for '" + name + "': give one, rtx plugins add " + name + " GIT_URL");
     url = entry->target;
   }
+  std::string offline_fix = "run it with the network, or 'rtx plugins link " + name + " DIR' for a local copy";
+  if (auto st = plugin_git_offline_check(url, "adding plugin " + name + " from " + url, offline_fix); !st) return st;
   std::string dest = layout.plugins_dir() + "/" + name;
   if (util::exists(dest))
     return make_error("plugin " + name + " already exists (" + dest + "): 'rtx plugins update " + name +
@@ -82,6 +96,8 @@ Status update_plugin(const resolver::StoreLayout& layout, const std::string& nam
   if (std::string target = resolver::read_link(dir); !target.empty())
     return make_error("plugin " + name + " is linked to " + target + ": update it there");
   std::string what = "updating plugin " + name;
+  // The remote is not looked up: offline, no plugin is fetched.
+  if (auto st = plugin_git_offline_check("origin", what + " (git fetch)", "run it with the network"); !st) return st;
   if (auto st = git({"-C", dir, "fetch", "--quiet", "--tags", "origin"}, what); !st) return st;
   auto ref = util::read_lines(ref_file(layout, name));
   if (!ref.empty()) return git({"-C", dir, "checkout", "--quiet", ref.front()}, what + " at " + ref.front());

@@ -231,5 +231,30 @@ TEST_F(Offline, AnAsdfToolIsListedFromTheCacheAndNotInstalled) {
   EXPECT_EQ(world.store_names("hello"), store);
 }
 
+// Plugins come from git: offline, only from a repository on this machine.
+TEST_F(Offline, PluginsAreAddedOnlyFromThisMachine) {
+  world.set_env("RTX_OFFLINE", "1");
+  Output remote = rtx({"plugins", "add", "hello", "https://github.com/example/asdf-hello.git"});
+  EXPECT_EQ(remote.status, 1);
+  EXPECT_EQ(remote.err,
+            "rtx: offline (RTX_OFFLINE=1): adding plugin hello from https://github.com/example/asdf-hello.git needs "
+            "the network: run it with the network, or 'rtx plugins link hello DIR' for a local copy\n");
+  EXPECT_FALSE(std::filesystem::exists(world.data() + "/plugins/hello"));
+
+  std::string repo = world.root() + "/repo";
+  std::filesystem::copy(source_dir() + "/examples/asdf-hello", repo, std::filesystem::copy_options::recursive);
+  Output init = world.sh("cd '" + repo +
+                         "' && git init -q && git add -A && git -c user.name=t -c user.email=t@example.invalid "
+                         "commit -qm v1");
+  ASSERT_EQ(init.status, 0) << init.err;
+  Output local = rtx({"plugins", "add", "hello", repo});
+  ASSERT_EQ(local.status, 0) << local.err;
+  Output update = rtx({"plugins", "update", "hello"});
+  EXPECT_EQ(update.status, 1);
+  EXPECT_EQ(update.err,
+            "rtx: offline (RTX_OFFLINE=1): updating plugin hello (git fetch) needs the network: run it with the "
+            "network\n");
+}
+
 }  // namespace
 }  // namespace rtx::e2e
