@@ -1,5 +1,6 @@
 // rtx install, rtx uninstall.
 #include "manager/cli/commands.hpp"
+#include "manager/cli/install_jobs.hpp"
 #include "manager/cli/lock_session.hpp"
 #include "manager/store/garbage.hpp"
 #include "manager/store/uninstall.hpp"
@@ -7,7 +8,7 @@
 
 namespace rtx::cli {
 
-int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked) {
+int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked, unsigned jobs) {
   auto mode = lock_mode(ctx, locked);
   if (!mode) return fail(mode.error());
   std::vector<resolver::Request> requests;
@@ -42,18 +43,32 @@ int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool f
     }
   }
   LockSession locks(ctx, *mode);
-  int status = kExitOk;
+  // One job per version: a tool's versions in order on one worker, up to
+  // `jobs` tools at once; -j1 runs them here, in this order (install_jobs.hpp).
+  std::vector<InstallJob> installs;
   for (const auto& req : requests) {
     for (const auto& spec : req.specs) {
       if (spec.kind == resolver::SpecKind::System) continue;
-      auto choice = locks.choose(req, spec);
-      auto v = !choice ? Expected<std::string>(Error{choice.error()})
-                       : ensure_installed(ctx, req.tool, spec, force, *choice ? &**choice : nullptr);
-      if (!v) status = fail(v.error());
-      if (v) locks.record(req, spec, *v);
-      if (util::interrupted()) return fail("interrupted", 130);
+      installs.push_back({req.tool, [&ctx, &locks, &req, &spec, force]() -> Status {
+                            auto choice = locks.choose(req, spec);
+                            auto v = !choice
+                                         ? Expected<std::string>(Error{choice.error()})
+                                         : ensure_installed(ctx, req.tool, spec, force, *choice ? &**choice : nullptr);
+                            if (!v) return Error{v.error()};
+                            locks.record(req, spec, *v);
+                            return ok_status();
+                          }});
     }
   }
+  JobRunOptions run;
+  run.workers = jobs;
+  run.on_done = [](std::size_t, const Status& st) {
+    if (!st) fail(st.error());  // as it happens, not at the end
+  };
+  int status = kExitOk;
+  for (const auto& done : run_install_jobs(installs, run))
+    if (!done.status) status = kExitError;
+  if (util::interrupted()) return fail("interrupted", 130);
   if (auto st = locks.flush(); !st) status = fail(st.error());
   return status;
 }

@@ -12,7 +12,8 @@
 namespace rtx::cli {
 
 // locked: install exactly what each config's lock says (lock_session.hpp).
-int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked);
+// jobs: tools installed at once (-j; install_jobs.hpp), 1: one after another.
+int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked, unsigned jobs);
 // platforms: "linux-x64,macos-arm64" items (darwin-* accepted); none: the lock's, else all four.
 int cmd_lock(Context& ctx, const std::vector<std::string>& tools, const std::vector<std::string>& platforms);
 int cmd_uninstall(Context& ctx, const std::string& tool_version);

@@ -8,6 +8,7 @@
 #include <exception>
 
 #include "manager/cli/commands.hpp"
+#include "manager/cli/install_jobs.hpp"
 #include "manager/config/tracked_configs.hpp"
 #include "manager/shell/cli_model.hpp"
 #include "manager/shell/man_page.hpp"
@@ -39,7 +40,8 @@ struct Args {
   bool bump = false;
   bool locked = false;
   std::vector<std::string> platforms;
-  int verbose = 0;  // how many -v
+  std::optional<std::string> jobs;  // install -j
+  int verbose = 0;                  // how many -v
   bool quiet = false;
   bool offline = false;
 };
@@ -106,7 +108,17 @@ int run(int argc, char** argv) {
   install->add_flag("--locked", a.locked,
                     "Install exactly what the lock beside each config says (rtx.lock or mise.lock); fail on anything "
                     "missing or different (also RTX_LOCKED=1)");
-  install->callback([&] { action = [&](Context& c) { return cmd_install(c, a.tool_specs, a.force, a.locked); }; });
+  install->add_option("-j,--jobs", a.jobs,
+                      "Install up to N tools at once; versions of one tool one after another (default: the number "
+                      "of cores; RTX_JOBS)");
+  install->callback([&] {
+    auto jobs = install_jobs_setting(a.jobs, std::getenv("RTX_JOBS"));
+    if (!jobs) {
+      standalone = [error = jobs.error()] { return fail(error, 2); };  // before anything is touched
+      return;
+    }
+    action = [&, n = *jobs](Context& c) { return cmd_install(c, a.tool_specs, a.force, a.locked, n); };
+  });
 
   auto* lock = app.add_subcommand("lock", "Write rtx.lock: the exact version and per-platform artifact of each tool");
   lock->add_option("tool", a.tool_specs, "Tools to lock (default: every tool the project's configs ask for)");

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "manager/util/log.hpp"
 #include "resolver/printable.hpp"
@@ -73,9 +74,12 @@ ProgressMeter::ProgressMeter(int fd, std::string url, std::string name)
     : fd_(fd), url_(std::move(url)), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {
   // -q (util/log.hpp): no progress line and no summary; retry notices are warnings.
   terminal_ = fd_ >= 0 && ::isatty(fd_) == 1 && util::log_enabled(util::LogLevel::info);
+  if (terminal_) board_ = &ProgressBoard::of(fd_);
 }
 
-ProgressMeter::~ProgressMeter() { clear_line(); }
+ProgressMeter::~ProgressMeter() {
+  if (row_) board_->remove_row(row_);
+}
 
 double ProgressMeter::elapsed() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
@@ -91,33 +95,41 @@ void ProgressMeter::write_all(const std::string& text) const {
   }
 }
 
-void ProgressMeter::clear_line() {
-  if (!drawn_) return;
-  write_all("\r\033[K");
-  drawn_ = false;
-}
-
 void ProgressMeter::update(std::uint64_t done, std::optional<std::uint64_t> total, std::uint64_t fetched) {
   if (!terminal_) return;
   auto now = std::chrono::steady_clock::now();
-  if (drawn_ && now - last_draw_ < kRedrawEvery) return;
+  if (row_ && now - last_draw_ < kRedrawEvery) return;
   last_draw_ = now;
-  write_all("\r" + format_progress_line(name_, done, total, fetched, elapsed()) + "\033[K");
-  drawn_ = true;
+  std::string line = format_progress_line(name_, done, total, fetched, elapsed());
+  if (row_)
+    board_->set_row(row_, line);
+  else
+    row_ = board_->add_row(line);
 }
 
 void ProgressMeter::note(const std::string& line) {
   if (fd_ < 0 || !util::log_enabled(util::LogLevel::warn)) return;
-  clear_line();
   bool color = fd_ == STDERR_FILENO && util::log_color();
-  write_all(util::format_log_line(util::LogLevel::warn, line, color));
+  std::string text = util::format_log_line(util::LogLevel::warn, line, color);
+  if (board_)
+    board_->print(text);  // above the rows, this one's included
+  else
+    write_all(text);
 }
 
 void ProgressMeter::finish(std::uint64_t total, std::uint64_t fetched) {
   if (fd_ < 0) return;
-  clear_line();
-  if (!util::log_enabled(util::LogLevel::info)) return;
-  write_all(format_summary(url_, total, fetched, elapsed()) + "\n");
+  std::string summary =
+      util::log_enabled(util::LogLevel::info) ? format_summary(url_, total, fetched, elapsed()) + "\n" : "";
+  if (board_) {
+    // The row turns into the summary, above the rows still live.
+    if (row_)
+      board_->remove_row(std::exchange(row_, 0), summary);
+    else
+      board_->print(summary);
+  } else if (!summary.empty()) {
+    write_all(summary);  // one write(2): a whole line, never mixed with another download's
+  }
 }
 
 }  // namespace rtx::net

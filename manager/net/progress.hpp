@@ -1,13 +1,19 @@
-// What a download shows on stderr (issue 4): on a terminal, one line redrawn
-// in place with bytes, rate and ETA, at most ~10 times a second; otherwise
-// (logs, CI, cron) nothing while it runs and one summary line at the end:
+// What a download shows on stderr (issue 4): on a terminal, a row redrawn in
+// place with bytes, rate and ETA, at most ~10 times a second, which becomes
+// the summary line when it ends; otherwise (logs, CI, cron) nothing while it
+// runs and one summary line at the end, one write(2), so concurrent
+// downloads (`rtx install -j`) never mix within a line:
 //   downloaded URL: 12.3 MiB in 1.2 s (10.2 MiB/s)
+// Rows of concurrent downloads on one terminal share its board
+// (progress_board.hpp): one row each, log lines printed above them.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+
+#include "manager/net/progress_board.hpp"
 
 namespace rtx::net {
 
@@ -29,7 +35,7 @@ class ProgressMeter {
  public:
   // fd < 0: silent. Whether it is a terminal is decided once, here.
   ProgressMeter(int fd, std::string url, std::string name);
-  ~ProgressMeter();  // clears a half-drawn line, so an error printed next starts clean
+  ~ProgressMeter();  // takes its row off the board, so an error printed next starts clean
   ProgressMeter(const ProgressMeter&) = delete;
   ProgressMeter& operator=(const ProgressMeter&) = delete;
 
@@ -38,17 +44,17 @@ class ProgressMeter {
   void update(std::uint64_t done, std::optional<std::uint64_t> total, std::uint64_t fetched);
   // A warning outside the progress line (a retry notice): "rtx: " + line.
   void note(const std::string& line);
-  // The summary line, replacing the progress line on a terminal.
+  // The summary line, replacing the progress row on a terminal.
   void finish(std::uint64_t total, std::uint64_t fetched);
 
  private:
-  void clear_line();
   void write_all(const std::string& text) const;
   double elapsed() const;
 
   int fd_;
   bool terminal_ = false;
-  bool drawn_ = false;
+  ProgressBoard* board_ = nullptr;  // on a terminal
+  ProgressBoard::RowId row_ = 0;    // 0: no row yet (nothing drawn)
   std::string url_;
   std::string name_;
   std::chrono::steady_clock::time_point start_;

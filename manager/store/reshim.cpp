@@ -9,6 +9,7 @@
 
 #include "manager/store/atomic_file.hpp"
 #include "manager/store/entries.hpp"
+#include "manager/store/file_lock.hpp"
 #include "manager/store/pointers.hpp"
 #include "manager/util/fs.hpp"
 #include "manager/util/log.hpp"
@@ -52,6 +53,14 @@ std::vector<std::string> executables_in(const std::string& dir) {
 }  // namespace
 
 Status reshim(const resolver::StoreLayout& layout, const std::string& shim_binary) {
+  // One reshim at a time (threads of `rtx install -j`, or two rtx): each
+  // writes the whole index from what it saw, and without the lock one that
+  // read the builds before another tool's commit could write last, dropping
+  // that tool's commands from .index and removing their shims as stale. A dot
+  // name: no tool's lock (locks/<tool>.lock) can be called that. Taken after
+  // the tool lock, and no tool lock is taken under it.
+  auto lock = FileLock::acquire(layout.data + "/locks/.shims.lock", LockMode::Exclusive);
+  if (!lock) return Error{lock.error()};
   std::map<std::string, std::set<std::string>> index;  // command -> tools
   for (const std::string& tool : list_tools(layout)) {
     for (const Pointer& p : list_pointers(layout, tool)) {

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 
@@ -13,6 +14,7 @@ namespace {
 // Set once by main before any thread starts; read-only afterwards.
 LogLevel g_log_level = LogLevel::info;
 bool g_log_color = false;
+std::atomic<LogLineSink> g_log_sink{nullptr};  // set from any thread (the first download's)
 
 std::string ascii_lowered(std::string_view text) {
   std::string out(text);
@@ -67,7 +69,11 @@ void log_write_all(const std::string& text) {
 
 void log_at(LogLevel level, std::string_view message) {
   if (level != LogLevel::error && !log_enabled(level)) return;
-  log_write_all(format_log_line(level, message, g_log_color));
+  std::string line = format_log_line(level, message, g_log_color);
+  if (LogLineSink sink = g_log_sink.load())
+    sink(line);
+  else
+    log_write_all(line);
 }
 
 }  // namespace
@@ -161,6 +167,8 @@ std::string log_prefix(LogLevel level, bool color) {
 std::string format_log_line(LogLevel level, std::string_view message, bool color) {
   return log_prefix(level, color) + resolver::printable(message) + "\n";
 }
+
+void set_log_line_sink(LogLineSink sink) { g_log_sink.store(sink); }
 
 void log_error(std::string_view message) { log_at(LogLevel::error, message); }
 void log_warn(std::string_view message) { log_at(LogLevel::warn, message); }

@@ -63,6 +63,13 @@ std::string log_prefix(LogLevel level, bool color);
 // The whole line with its newline; the message through resolver::printable.
 std::string format_log_line(LogLevel level, std::string_view message, bool color);
 
+// Where log lines go instead of a write(2) to stderr: the board of download
+// rows (net/progress_board.hpp) sets itself here when it is made, so a line
+// printed while rows are live lands above them. Null (the default): each line
+// is one write(2) to stderr, so lines from several threads never mix.
+using LogLineSink = void (*)(std::string_view line);
+void set_log_line_sink(LogLineSink sink);
+
 // One line on stderr when the level is enabled; errors always.
 void log_error(std::string_view message);
 void log_warn(std::string_view message);

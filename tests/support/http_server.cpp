@@ -92,6 +92,7 @@ struct HttpServer::Impl {
   std::map<std::string, int> counts;
   std::map<std::string, HttpRequest> last;
   int total = 0;
+  std::atomic<int> delay_ms{0};
 
   void set_route(const std::string& path, Route route) {
     std::lock_guard lock(mu);
@@ -186,8 +187,18 @@ struct HttpServer::Impl {
     return plan;
   }
 
+  // set_delay: waits, or returns early when the server stops.
+  void delay_response() const {
+    int ms = delay_ms.load();
+    if (ms <= 0) return;
+    pollfd stop{stop_pipe[0], POLLIN, 0};
+    while (::poll(&stop, 1, ms) < 0 && errno == EINTR) {
+    }
+  }
+
   void respond(int fd, const HttpRequest& req) {
     Plan plan = plan_for(req);
+    delay_response();
     if (!plan.found) {
       plan.kind = Kind::status;
       plan.status = 404;
@@ -376,6 +387,8 @@ void HttpServer::add_flaky(const std::string& path, std::string body, int failur
   r.faults_left = failures;
   impl_->set_route(path, std::move(r));
 }
+
+void HttpServer::set_delay(std::chrono::milliseconds delay) { impl_->delay_ms = int(delay.count()); }
 
 int HttpServer::request_count(const std::string& path) const {
   std::lock_guard lock(impl_->mu);

@@ -17,6 +17,7 @@
 // their path, so the server can also stand in for an HTTP proxy.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -74,6 +75,11 @@ class HttpServer {
   // The first `failures` requests get `status` (503 by default, or e.g. 500,
   // 429); later ones are served as add_file.
   void add_flaky(const std::string& path, std::string body, int failures, int status = 503);
+
+  // Every response from now on waits `delay` before its first byte, as a far
+  // mirror would (its latency); responses to concurrent requests wait at the
+  // same time. 0 (the default): none. For benchmarks of parallel installs.
+  void set_delay(std::chrono::milliseconds delay);
 
   // Requests received for `path` (any route, or none: a 404 counts too).
   int request_count(const std::string& path) const;
