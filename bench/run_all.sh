@@ -30,7 +30,7 @@ section "shim throughput during upgrades: $bin/rtx-bench-upgrade-throughput --wi
 
 section "extraction vs tar -xf: $bin/rtx-bench-extract"; "$bin/rtx-bench-extract" | tee -a "$log"
 
-# These two need the test HTTP server, built only with the tests.
+# These need the test HTTP server, built only with the tests.
 if [[ -x "$bin/rtx-bench-download" ]]; then
   section "download vs curl -o: $bin/rtx-bench-download --mib 100 --rounds 5"
   "$bin/rtx-bench-download" --mib 100 --rounds 5 | tee -a "$log"
@@ -38,6 +38,10 @@ fi
 if [[ -x "$bin/rtx-bench-cached-reinstall" ]]; then
   section "cached reinstall: $bin/rtx-bench-cached-reinstall"
   "$bin/rtx-bench-cached-reinstall" | tee -a "$log"
+fi
+if [[ -x "$bin/rtx-bench-parallel-install" ]]; then
+  section "parallel installs, -j1 vs -j4: $bin/rtx-bench-parallel-install"
+  "$bin/rtx-bench-parallel-install" | tee -a "$log"
 fi
 
 section "instructions: $here/shim_callgrind.sh $bin"
