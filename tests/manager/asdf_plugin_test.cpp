@@ -43,7 +43,13 @@ struct AsdfPluginTest : ::testing::Test {
   AsdfPlugin plugin(PluginTimeouts t = kFast) { return AsdfPlugin("demo", plugin_dir, t); }
   InstallRequest request(const std::string& version = "1.0.0") {
     test::make_dirs(tmp / ("prefix-" + version));
-    return InstallRequest{"demo", version, tmp / ("prefix-" + version), tmp / ("download-" + version), 2};
+    InstallRequest req;
+    req.tool = "demo";
+    req.version = version;
+    req.install_path = tmp / ("prefix-" + version);
+    req.download_path = tmp / ("download-" + version);
+    req.concurrency = 2;
+    return req;
   }
 };
 
