@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # ThreadSanitizer (issue 8 item 14): the manager's unit tests (manager_tests,
 # net_tests) and the npm dependency installer, driven end to end
-# (npm_dependencies_test) through an rtx built with -fsanitize=thread.
+# (npm_dependencies_test) and `rtx install -j` of six tools
+# (parallel_install_test) through an rtx built with -fsanitize=thread.
 #
 # The static rtx-shim cannot be built under TSan (g++ refuses -static with
 # -fsanitize=thread) and has no threads: the e2e test gets an uninstrumented
@@ -35,14 +36,14 @@ configure build-tsan/shim -DRTX_TESTING=OFF
 cmake --build build-tsan/shim -j"$jobs" --target rtx-shim
 cmake --build build-tsan -j"$jobs" --target manager_tests net_tests rtx rtx_e2e_harness rtx_test_http_server rtx_test_archive_builder
 cp build-tsan/shim/bin/rtx-shim build-tsan/bin/rtx-shim
-make -C build-tsan --no-print-directory -j"$jobs" npm_dependencies_test/fast
+make -C build-tsan --no-print-directory -j"$jobs" npm_dependencies_test/fast parallel_install_test/fast
 
 logs="$PWD/build-tsan/tsan-logs"
 rm -rf "$logs"
 mkdir -p "$logs"
 export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:log_path=$logs/report"
 failed=0
-for test in manager_tests net_tests npm_dependencies_test; do
+for test in manager_tests net_tests npm_dependencies_test parallel_install_test; do
   echo "== tsan: $test"
   (cd build-tsan && "bin/$test" --gtest_brief=1) || failed=1
 done
@@ -52,5 +53,5 @@ for report in "$logs"/report*; do
   cat "$report" >&2
   failed=1
 done
-[ "$failed" -eq 0 ] && echo "tsan: manager_tests, net_tests, npm_dependencies_test: no reports"
+[ "$failed" -eq 0 ] && echo "tsan: manager_tests, net_tests, npm_dependencies_test, parallel_install_test: no reports"
 exit "$failed"

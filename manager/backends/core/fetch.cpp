@@ -197,8 +197,13 @@ Status run_smoke(const std::string& tool, const std::string& version, const std:
 namespace {
 
 std::string_view machine() {
-  static utsname u{};
-  if (!u.machine[0]) ::uname(&u);
+  // Made once, thread-safely: `rtx install -j` asks from several threads
+  // (the lazy fill it replaces was a data race, reported by TSan).
+  static const utsname u = [] {
+    utsname v{};
+    ::uname(&v);
+    return v;
+  }();
   return u.machine;
 }
 

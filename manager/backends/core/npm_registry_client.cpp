@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <optional>
 
@@ -117,11 +118,10 @@ Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc,
   if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
   net::DownloadRequest req;
   req.url = url;
-  unsigned n;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    n = ++temp_counter_;
-  }
+  // Process-wide, not per client: two npm tools installed at once (`rtx
+  // install -j`) each have a client, and both may fetch a shared dependency.
+  static std::atomic<unsigned> npm_temp_count{0};
+  unsigned n = ++npm_temp_count;
   req.dest =
       dir + "/npm-" + std::to_string(::getpid()) + "-" + std::to_string(n) + "-" + npm_unscoped(doc.package) + ".json";
   req.hint = "check the package name and " + doc.where() + doc.credentials_note();

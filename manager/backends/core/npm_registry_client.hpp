@@ -76,9 +76,8 @@ class NpmRegistryClient {
   Expected<std::string> fetch_document(const NpmPackument& doc, const std::string& url);
 
   BackendEnv env_;
-  std::mutex mutex_;  // guards docs_ and temp_counter_
+  std::mutex mutex_;  // guards docs_
   std::map<std::string, std::unique_ptr<NpmPackument>> docs_;
-  unsigned temp_counter_ = 0;
 };
 
 // "" when `package` is an npm name ("name", "@scope/name"), else the error line.
