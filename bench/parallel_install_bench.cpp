@@ -13,10 +13,6 @@
 // binary (or --rtx).
 //
 //   rtx-bench-parallel-install [--rounds 5] [--delay-ms 100] [--jobs 4] [--rtx PATH]
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +25,7 @@
 #include <vector>
 
 #include "bench/flags.hpp"
+#include "bench/whole_process.hpp"
 #include "tests/e2e/six_tools_fixture.hpp"
 #include "tests/support/http_server.hpp"
 
@@ -65,44 +62,6 @@ Options parse(int argc, char** argv) {
   return o;
 }
 
-double now_ms() {
-  timespec ts;
-  ::clock_gettime(CLOCK_MONOTONIC, &ts);
-  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-struct Run {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-// argv with exactly `env`, stdout and stderr into `log` (not a terminal: one
-// summary line per download, as in CI).
-Run run(const std::vector<std::string>& args, const std::vector<std::string>& env, const std::string& log) {
-  std::vector<char*> argv, envp;
-  for (const auto& s : args) argv.push_back(const_cast<char*>(s.c_str()));
-  argv.push_back(nullptr);
-  for (const auto& s : env) envp.push_back(const_cast<char*>(s.c_str()));
-  envp.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  pid_t pid;
-  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) die("cannot run " + args[0]);
-  int raw = 0;
-  ::waitpid(pid, &raw, 0);
-  return Run{WIFEXITED(raw) ? WEXITSTATUS(raw) : 128, rtx::e2e::slurp(log)};
-}
-
 // One timed install of the six into fresh roots under `base`; milliseconds.
 double install_six(const Options& o, const rtx::e2e::SixTools& six, const std::string& base, int jobs) {
   std::string root = base + "/run-j" + std::to_string(jobs);
@@ -118,9 +77,9 @@ double install_six(const Options& o, const rtx::e2e::SixTools& six, const std::s
   for (const auto& [k, v] : six.env()) env.push_back(k + "=" + v);
   std::vector<std::string> args = six.install_args({"-j", std::to_string(jobs)});
   args.insert(args.begin(), o.rtx);
-  double t0 = now_ms();
-  Run r = run(args, env, base + "/rtx.log");
-  double ms = now_ms() - t0;
+  double t0 = rtx::bench::now_ms();
+  rtx::bench::ProcessRun r = rtx::bench::run_process(args, env, base + "/rtx.log");
+  double ms = rtx::bench::now_ms() - t0;
   if (r.status != 0) die("rtx install -j" + std::to_string(jobs) + " failed:\n" + r.output);
   for (const auto& t : six.tools())
     if (r.output.find("installed " + t.name + " " + t.version + " in ") == std::string::npos)
@@ -153,7 +112,7 @@ int main(int argc, char** argv) try {
   }
   fs::remove_all(base);
 
-  double a = median(serial), b = median(parallel);
+  double a = rtx::bench::median(serial), b = rtx::bench::median(parallel);
   std::printf(
       "six tools (node, go, python, rust, npm:greeter, npm:waver), %d ms per response, %d rounds "
       "interleaved, medians\n",

@@ -43,6 +43,10 @@ if [[ -x "$bin/rtx-bench-parallel-install" ]]; then
   section "parallel installs, -j1 vs -j4: $bin/rtx-bench-parallel-install"
   "$bin/rtx-bench-parallel-install" | tee -a "$log"
 fi
+if [[ -x "$bin/rtx-bench-locked-install" ]]; then
+  section "locked vs unlocked install: $bin/rtx-bench-locked-install"
+  "$bin/rtx-bench-locked-install" | tee -a "$log"
+fi
 
 section "instructions: $here/shim_callgrind.sh $bin"
 "$here/shim_callgrind.sh" "$bin" | tee -a "$log"
