@@ -35,6 +35,16 @@ Expected<Settings> load_settings(const std::string& config_dir) {
                         " must be true or false, like " + key + " = true");
     s.*field = *value;
   }
+  for (auto [key, field] : {std::pair{"node_signatures", &Settings::node_signatures},
+                            std::pair{"npm_signatures", &Settings::npm_signatures}}) {
+    const toml::node* n = root.at_path(std::string("settings.") + key).node();
+    if (!n) continue;
+    auto text = n->value<std::string>();
+    s.*field = text ? verify::parse_signature_policy(*text) : std::nullopt;
+    if (!(s.*field))
+      return make_error(path + ":" + std::to_string(n->source().begin.line) + ": settings." + key + " must be " +
+                        verify::kSignaturePolicyValues + ", like " + key + " = \"require\"");
+  }
   return s;
 }
 

@@ -180,6 +180,11 @@ std::vector<std::string> World::environment() const {
   // Off unless a test turns it on (set_env("RTX_AUTO_INSTALL", "1")): most
   // tests assert what a missing version does without it.
   add("RTX_AUTO_INSTALL", "0");
+  // Signatures are checked where a test asks for it (signatures_test.cpp):
+  // the fixture mirrors publish none, and the default (prefer) would add a
+  // notice to every stderr the other tests compare. "" means the default.
+  add("RTX_NODE_SIGNATURES", "skip");
+  add("RTX_NPM_SIGNATURES", "skip");
   for (const auto& [k, v] : extra_env_) env.push_back(k + "=" + v);
   return env;
 }

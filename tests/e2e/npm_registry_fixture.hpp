@@ -21,9 +21,10 @@ namespace rtx::e2e {
 
 struct Version {
   std::string version;
-  std::string tarball;         // bytes of the .tgz
-  std::string integrity = {};  // empty: the tarball's real sha512
-  std::string extra = {};      // more fields of the version's metadata: "\"os\":[\"darwin\"]"
+  std::string tarball;          // bytes of the .tgz
+  std::string integrity = {};   // empty: the tarball's real sha512
+  std::string extra = {};       // more fields of the version's metadata: "\"os\":[\"darwin\"]"
+  std::string dist_extra = {};  // more fields of its dist: "\"signatures\":[…]"
 };
 
 class Npm : public ::testing::Test {
@@ -73,8 +74,8 @@ class Npm : public ::testing::Test {
       host.add_file(path, v.tarball);
       json << (i ? "," : "") << "\"" << v.version << "\":{\"name\":\"" << name << "\",\"version\":\"" << v.version
            << "\",\"dist\":{\"shasum\":\"0000\",\"tarball\":\"" << host.url(path) << "\",\"integrity\":\""
-           << (v.integrity.empty() ? sri(v.tarball) : v.integrity) << "\"}" << (v.extra.empty() ? "" : ",") << v.extra
-           << "}";
+           << (v.integrity.empty() ? sri(v.tarball) : v.integrity) << "\"" << (v.dist_extra.empty() ? "" : ",")
+           << v.dist_extra << "}" << (v.extra.empty() ? "" : ",") << v.extra << "}";
     }
     json << "}}";
     server.add_file("/registry/" + encoded, json.str(), "application/json");

@@ -5,6 +5,7 @@
 
 #include "manager/backends/core/fetch.hpp"
 #include "manager/backends/core/mirror_path.hpp"
+#include "manager/backends/core/node_signature.hpp"
 #include "manager/util/process_runner.hpp"
 
 namespace rtx::backends::core {
@@ -58,7 +59,11 @@ Expected<NodeBackend::Shasums> NodeBackend::fetch_shasums(const std::string& ver
   sums.url = mirror_ + "/v" + version + "/SHASUMS256.txt";
   auto text = fetch_text(env_, sums.url, kNodeHint);
   if (!text) return Error{text.error()};
-  sums.text = std::move(*text);
+  // Vouched for by node's release keys as RTX_NODE_SIGNATURES asks (node_signature.hpp).
+  auto checked = check_node_shasums(env_, version, sums.url, std::move(*text));
+  if (!checked) return Error{checked.error()};
+  sums.text = std::move(checked->text);
+  sums.origin = checked->origin;
   return sums;
 }
 

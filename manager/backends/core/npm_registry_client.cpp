@@ -49,6 +49,20 @@ std::string metadata_url(const NpmPackument& doc) {
   return doc.registry.url + "/" + path;
 }
 
+// dist.signatures (entries without a string keyid and sig are skipped: they
+// cannot vouch for anything) and, in a full document, time[version].
+void read_npm_signatures(simdjson::dom::object dist, simdjson::simdjson_result<simdjson::dom::element> times,
+                         std::string_view version, NpmVersion& out) {
+  simdjson::dom::array sigs;
+  if (!dist["signatures"].get_array().get(sigs))
+    for (auto item : sigs) {
+      std::string_view keyid, sig;
+      if (!item["keyid"].get_string().get(keyid) && !item["sig"].get_string().get(sig))
+        out.dist.signatures.push_back({std::string(keyid), std::string(sig)});
+    }
+  if (std::string_view t; !times[version].get_string().get(t)) out.published = verify::parse_iso8601_utc(t);
+}
+
 Status parse_packument(const std::string& text, NpmPackument& doc) {
   std::string what = "the metadata of npm:" + doc.package + " from " + metadata_url(doc);
   std::string fix = ": check " + doc.where();
@@ -67,6 +81,7 @@ Status parse_packument(const std::string& text, NpmPackument& doc) {
     v.dist.tarball = std::string(s);
     if (!d["integrity"].get_string().get(s)) v.dist.integrity = std::string(s);
     v.dist.has_shasum = !d["shasum"].get_string().error();
+    read_npm_signatures(d, (*root)["time"], version, v);
     v.dependencies = string_map(value, "dependencies");
     v.optional_dependencies = string_map(value, "optionalDependencies");
     v.os = string_list(value, "os");
@@ -171,10 +186,12 @@ Status NpmRegistryClient::fetch_package(const NpmPackument& doc, const std::stri
   if (dist.tarball.rfind("http://", 0) != 0 && dist.tarball.rfind("https://", 0) != 0)
     return make_error(doc.where() + " gives '" + dist.tarball + "' as the tarball of npm:" + doc.package + " " +
                       version + ", which is not an http(s) URL: check the registry");
+  auto origin = signatures_.check(doc, version);  // before any byte of the tarball (npm_signatures.hpp)
+  if (!origin) return Error{origin.error()};
   std::string hint =
       "check the registry " + doc.registry.url + " (from " + doc.registry.source + ")" + doc.credentials_note();
   return fetch_and_extract(env_, dist.tarball, *sum, dest, 1, hint, npm_request_headers(doc.registry, dist.tarball),
-                           progress_fd);
+                           progress_fd, *origin);
 }
 
 Status NpmRegistryClient::fetch_locked_tarball(const NpmRegistry& registry, const std::string& package,

@@ -3,14 +3,17 @@
 // tarballs. Used for the package a tool names and for its dependencies.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "manager/backends/backend_env.hpp"
+#include "manager/backends/core/npm_signatures.hpp"
 #include "manager/backends/core/npmrc.hpp"
 #include "manager/net/checksum.hpp"
 #include "resolver/expected.hpp"
@@ -25,6 +28,7 @@ struct NpmDist {
   std::string tarball;
   std::string integrity;  // may hold several SRI hashes, space-separated
   bool has_shasum = false;
+  std::vector<verify::NpmSignatureEntry> signatures;  // dist.signatures (npm_signatures.hpp)
 };
 
 using NpmDependencies = std::vector<std::pair<std::string, std::string>>;  // name -> spec, in document order
@@ -33,7 +37,8 @@ struct NpmVersion {
   NpmDist dist;
   NpmDependencies dependencies;
   NpmDependencies optional_dependencies;
-  std::vector<std::string> os, cpu;  // npm's platform filters: "linux", "!win32"; "x64", "arm64"
+  std::vector<std::string> os, cpu;       // npm's platform filters: "linux", "!win32"; "x64", "arm64"
+  std::optional<std::int64_t> published;  // time[version], in full documents only (npm_signature.hpp)
 };
 
 struct NpmPackument {
@@ -49,7 +54,7 @@ struct NpmPackument {
 
 class NpmRegistryClient {
  public:
-  explicit NpmRegistryClient(BackendEnv env) : env_(std::move(env)) {}
+  explicit NpmRegistryClient(BackendEnv env) : env_(env), signatures_(std::move(env)) {}
 
   // The registry's document for `package` (its registry from npmrc.hpp),
   // fetched once per client. Safe to call from several threads (for
@@ -76,7 +81,8 @@ class NpmRegistryClient {
   Expected<std::string> fetch_document(const NpmPackument& doc, const std::string& url);
 
   BackendEnv env_;
-  std::mutex mutex_;  // guards docs_
+  NpmSignatureChecker signatures_;  // the registries' keys, fetched once per client
+  std::mutex mutex_;                // guards docs_
   std::map<std::string, std::unique_ptr<NpmPackument>> docs_;
 };
 
