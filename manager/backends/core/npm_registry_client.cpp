@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "manager/backends/core/fetch.hpp"
+#include "manager/backends/core/mirror_path.hpp"
 #include "manager/net/downloader.hpp"
 #include "manager/util/fs.hpp"
 #include "resolver/file_io.hpp"
@@ -190,8 +191,12 @@ Status NpmRegistryClient::fetch_package(const NpmPackument& doc, const std::stri
   if (!origin) return Error{origin.error()};
   std::string hint =
       "check the registry " + doc.registry.url + " (from " + doc.registry.source + ")" + doc.credentials_note();
-  return fetch_and_extract(env_, dist.tarball, *sum, dest, 1, hint, npm_request_headers(doc.registry, dist.tarball),
-                           progress_fd, *origin);
+  // npm's replace-registry-host=npmjs (its default): a tarball the document
+  // names on registry.npmjs.org comes from the registry configured here (a
+  // mirror serving documents copied from npmjs, e.g. `rtx mirror export`).
+  std::string url = under_mirror(dist.tarball, kNpmUpstreamRegistry, doc.registry.url);
+  return fetch_and_extract(env_, url, *sum, dest, 1, hint, npm_request_headers(doc.registry, url), progress_fd,
+                           *origin);
 }
 
 Status NpmRegistryClient::fetch_locked_tarball(const NpmRegistry& registry, const std::string& package,
