@@ -8,6 +8,7 @@ packages=(
   libgtest-dev libbenchmark-dev valgrind spin
   libboost-json1.81-dev clang-14 libclang-rt-14-dev
   zsh fish tmux man-db
+  python3
   gpgv gnupg
 )
 missing=()

@@ -16,6 +16,8 @@ namespace rtx::cli {
 int cmd_install(Context& ctx, const std::vector<std::string>& tool_specs, bool force, bool locked, unsigned jobs);
 // platforms: "linux-x64,macos-arm64" items (darwin-* accepted); none: the lock's, else all four.
 int cmd_lock(Context& ctx, const std::vector<std::string>& tools, const std::vector<std::string>& platforms);
+// dir: the folder written (mirror/export.hpp); from_lock: what the project's locks name, else what is installed.
+int cmd_mirror_export(Context& ctx, const std::string& dir, bool from_lock);
 int cmd_uninstall(Context& ctx, const std::string& tool_version);
 int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix, bool json);

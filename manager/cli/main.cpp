@@ -39,6 +39,7 @@ struct Args {
   bool fuzzy = false;
   bool bump = false;
   bool locked = false;
+  bool from_lock = false;  // mirror export
   std::vector<std::string> platforms;
   std::optional<std::string> jobs;  // install -j
   int verbose = 0;                  // how many -v
@@ -129,6 +130,17 @@ int run(int argc, char** argv) {
     tool_args = a.tool_specs;
     action = [&](Context& c) { return cmd_lock(c, a.tool_specs, a.platforms); };
   });
+
+  auto* mirror = app.add_subcommand("mirror", "A fleet serves itself: upstream layouts any static web server serves");
+  mirror->require_subcommand(1);
+  auto* mexport = mirror->add_subcommand(
+      "export", "Write what is installed (or what the lock names) into DIR as node, go, python, rust and npm mirrors");
+  mexport->add_option("dir", a.one, "The folder to write (created when missing; exporting again adds versions)")
+      ->required();
+  mexport->add_flag("--from-lock", a.from_lock,
+                    "Export every artifact the project's lock records (every platform), fetching what the download "
+                    "cache lacks");
+  mexport->callback([&] { action = [&](Context& c) { return cmd_mirror_export(c, a.one, a.from_lock); }; });
 
   auto* uninstall = app.add_subcommand("uninstall", "Retire an installed version; removed once no process uses it");
   uninstall->add_option("tool@version", a.one)->required();
