@@ -9,6 +9,7 @@
 
 #include "mirror_fixture.hpp"
 #include "npm_registry_fixture.hpp"
+#include "text_checks.hpp"
 
 namespace rtx::e2e {
 namespace {
@@ -107,6 +108,23 @@ TEST_F(NpmDependencies, ASharedDependencyIsFetchedOnceAndCyclesEnd) {
   EXPECT_EQ(version_at("node_modules/a"), "1.0.0");
   EXPECT_EQ(version_at("node_modules/b"), "1.0.0");
   EXPECT_EQ(version_at("node_modules/shared/node_modules/a"), "");  // a cycle back to a, already visible
+}
+
+TEST_F(NpmDependencies, OfflineAReinstallTakesThePackumentsAndTarballsFromTheCache) {
+  publish("shared", {{"1.4.0", lib("shared", "1.4.0")}}, "1.4.0");
+  publish_app("\"shared\":\"^1\"");
+  ASSERT_EQ(world.rtx({"install", "npm:app@1.0.0"}).status, 0);
+  ASSERT_EQ(world.rtx({"uninstall", "npm:app@1.0.0"}).status, 0);
+  int before = server.total_requests();
+  world.set_env("RTX_OFFLINE", "1");
+  Output o = world.rtx({"install", "npm:app@1.0.0"});
+  ASSERT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(server.total_requests(), before) << "offline: no request at all";
+  EXPECT_TRUE(has(o.err, "from the cache (fetched ")) << o.err;
+  EXPECT_EQ(version_at("node_modules/shared"), "1.4.0");
+  Output never = world.rtx({"install", "npm:never-fetched@1.0.0"});
+  EXPECT_NE(never.status, 0);
+  EXPECT_TRUE(has(never.err, "offline (RTX_OFFLINE=1)")) << never.err;
 }
 
 TEST_F(NpmDependencies, OptionalPackagesForOtherMachinesAreSkipped) {

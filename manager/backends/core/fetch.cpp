@@ -76,7 +76,7 @@ Expected<MetadataLimit> metadata_limit(std::uint64_t fallback) {
 }
 
 Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
-                                 std::uint64_t max_bytes) {
+                                 std::uint64_t max_bytes, const std::vector<std::string>& headers) {
   auto limit = metadata_limit(max_bytes);
   if (!limit) return Error{limit.error()};
   // Offline: the copy the last online fetch kept (metadata_cache.hpp), never the network.
@@ -94,6 +94,7 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
   req.dest = dir + "/index-" + std::to_string(::getpid()) + "-" + std::to_string(fetch_text_counter++) + "-" +
              net::filename_from_url(url);
   req.hint = hint;
+  req.headers = headers;
   req.progress_fd = -1;
   req.max_bytes = limit->bytes;
   req.max_bytes_fix = limit->fix;
@@ -104,7 +105,11 @@ Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, 
   ::unlink(got->path.c_str());
   if (err) return make_error("cannot read the download of " + url + ": " + util::errno_text());
   // Kept for RTX_OFFLINE; a failure costs only that, so it is a debug line.
-  if (net::needs_network(url))
+  // What credentials fetched may be private: not kept in a cache others may read.
+  bool credentialed = std::any_of(headers.begin(), headers.end(), [](const std::string& h) {
+    return h.size() >= 14 && ::strncasecmp(h.c_str(), "authorization:", 14) == 0;
+  });
+  if (net::needs_network(url) && !credentialed)
     if (auto kept = save_metadata(env.cache_dir, url, text, std::time(nullptr)); !kept)
       util::log_debug("cannot keep " + url + " for offline use: " + kept.error());
   return text;

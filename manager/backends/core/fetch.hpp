@@ -43,8 +43,11 @@ Expected<MetadataLimit> metadata_limit(std::uint64_t fallback);
 // raise it. Each one fetched is kept in $RTX_CACHE_DIR/metadata, and under
 // RTX_OFFLINE that copy is returned instead, with a notice of its age
 // (metadata_cache.hpp); without one, an error line says how to fetch it.
+// `headers`: extra request headers; a document fetched with credentials (an
+// Authorization header: a private registry's) is never kept.
 Expected<std::string> fetch_text(const BackendEnv& env, const std::string& url, const std::string& hint,
-                                 std::uint64_t max_bytes = kDefaultMaxMetadataBytes);
+                                 std::uint64_t max_bytes = kDefaultMaxMetadataBytes,
+                                 const std::vector<std::string>& headers = {});
 
 // Where an artifact's expected checksum came from, which decides whether a
 // plain http:// URL may serve it (issue 10 item 2): a checksum from an index

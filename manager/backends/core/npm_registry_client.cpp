@@ -4,7 +4,6 @@
 
 #include <simdjson.h>
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <optional>
 
@@ -128,32 +127,15 @@ Expected<const NpmPackument*> NpmRegistryClient::packument(const std::string& pa
 }
 
 Expected<std::string> NpmRegistryClient::fetch_document(const NpmPackument& doc, const std::string& url) {
-  auto limit = metadata_limit(kDefaultMaxPackumentBytes);  // held in memory and parsed: bounded (fetch.hpp)
-  if (!limit) return Error{limit.error()};
-  std::string dir = env_.cache_dir + "/tmp";
-  if (auto st = util::make_dirs(dir); !st) return Error{st.error()};
-  net::DownloadRequest req;
-  req.url = url;
-  // Process-wide, not per client: two npm tools installed at once (`rtx
-  // install -j`) each have a client, and both may fetch a shared dependency.
-  static std::atomic<unsigned> npm_temp_count{0};
-  unsigned n = ++npm_temp_count;
-  req.dest =
-      dir + "/npm-" + std::to_string(::getpid()) + "-" + std::to_string(n) + "-" + npm_unscoped(doc.package) + ".json";
-  req.hint = "check the package name and " + doc.where() + doc.credentials_note();
-  req.headers = npm_request_headers(doc.registry, url);
+  std::vector<std::string> headers = npm_request_headers(doc.registry, url);
   // The abbreviated document ("corgi") npm itself installs from: it has the
   // dist-tags, versions, dist and dependencies, and is much smaller.
-  req.headers.emplace_back("Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*");
-  req.progress_fd = -1;
-  req.max_bytes = limit->bytes;
-  req.max_bytes_fix = limit->fix;
-  auto got = net::download(req);
-  if (!got) return make_error("npm:" + doc.package + ": " + got.error());
-  std::string text;
-  int err = resolver::read_file(got->path, text);
-  ::unlink(got->path.c_str());
-  if (err) return make_error("cannot read the download of " + req.url + ": " + util::errno_text());
+  headers.emplace_back("Accept: application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*");
+  // Held in memory and parsed: bounded (fetch.hpp); kept for RTX_OFFLINE
+  // unless fetched with credentials.
+  auto text = fetch_text(env_, url, "check the package name and " + doc.where() + doc.credentials_note(),
+                         kDefaultMaxPackumentBytes, headers);
+  if (!text) return make_error("npm:" + doc.package + ": " + text.error());
   return text;
 }
 
