@@ -61,15 +61,7 @@ Options parse(int argc, char** argv) {
 // Fresh roots under `root`, and the environment that points rtx at them and
 // at the fixture mirrors.
 std::vector<std::string> fresh_env(const rtx::e2e::SixTools& six, const std::string& root) {
-  fs::remove_all(root);
-  for (const char* d : {"data", "cache", "state", "config", "home"}) fs::create_directories(root + "/" + d);
-  std::vector<std::string> env = {"HOME=" + root + "/home",
-                                  "RTX_DATA_DIR=" + root + "/data",
-                                  "RTX_CACHE_DIR=" + root + "/cache",
-                                  "RTX_STATE_DIR=" + root + "/state",
-                                  "RTX_CONFIG_DIR=" + root + "/config",
-                                  "RTX_AUTO_INSTALL=0",
-                                  "PATH=" + root + "/data/shims:/usr/local/bin:/usr/bin:/bin"};
+  std::vector<std::string> env = rtx::bench::fresh_roots_env(root);
   for (const auto& [k, v] : six.env()) env.push_back(k + "=" + v);
   return env;
 }

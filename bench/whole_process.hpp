@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -27,6 +28,22 @@ inline double now_ms() {
 inline double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+// Empty roots under `root` (made afresh) and the environment that points rtx
+// at them, nothing else of this machine's: HOME, RTX_*_DIR, no auto-install,
+// PATH with the shims first.
+inline std::vector<std::string> fresh_roots_env(const std::string& root) {
+  std::filesystem::remove_all(root);
+  for (const char* d : {"data", "cache", "state", "config", "home"})
+    std::filesystem::create_directories(root + "/" + d);
+  return {"HOME=" + root + "/home",
+          "RTX_DATA_DIR=" + root + "/data",
+          "RTX_CACHE_DIR=" + root + "/cache",
+          "RTX_STATE_DIR=" + root + "/state",
+          "RTX_CONFIG_DIR=" + root + "/config",
+          "RTX_AUTO_INSTALL=0",
+          "PATH=" + root + "/data/shims:/usr/local/bin:/usr/bin:/bin"};
 }
 
 struct ProcessRun {
