@@ -48,6 +48,11 @@ if [[ -x "$bin/rtx-bench-locked-install" ]]; then
   "$bin/rtx-bench-locked-install" | tee -a "$log"
 fi
 
+# Needs the network (mise from the npm registry, rbenv from apt if missing):
+# a failure there is reported and the other figures stand.
+section "rtx's shim vs mise's and rbenv's: $here/compare_peers.sh --bin $bin"
+"$here/compare_peers.sh" --bin "$bin" | tee -a "$log" || echo "(compare_peers.sh failed: see its line above)"
+
 section "instructions: $here/shim_callgrind.sh $bin"
 "$here/shim_callgrind.sh" "$bin" | tee -a "$log"
 
