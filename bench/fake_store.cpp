@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -57,7 +58,8 @@ FakeStore::FakeStore(FakeStoreOptions options, std::string root) : options_(std:
     std::string exe = entry + "/bin/" + cmd;
     if (options_.target_binary.empty())
       write_text(exe, "#!/bin/sh\nexit 0\n");
-    else
+    else if (std::error_code ec; fs::create_hard_link(options_.target_binary, exe, ec), ec)
+      // A hard link when it can: 1,000 copies of a static binary would be ~800 MB.
       fs::copy_file(options_.target_binary, exe, fs::copy_options::overwrite_existing);
     fs::permissions(exe, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
                              fs::perms::others_exec);
@@ -72,7 +74,13 @@ FakeStore::FakeStore(FakeStoreOptions options, std::string root) : options_(std:
     fs::create_symlink(version_of(options_.versions - 1), layout.pointer_path(tool, "latest"));
   }
   write_text(layout.tool_lock(tool), "");
-  write_text(layout.shim_index(), cmd + "\t" + tool + "\n");
+  // Sorted as `rtx reshim` writes it; fillers "cmd-a-N" sort before "fakecmd", "tool-z-N" after.
+  std::string index;
+  int fillers = std::max(0, options_.index_commands - 1);
+  for (int i = 0; i < fillers / 2; ++i) index += "cmd-a-" + std::to_string(100000 + i) + "\tothertool\n";
+  index += cmd + "\t" + tool + "\n";
+  for (int i = fillers / 2; i < fillers; ++i) index += "tool-z-" + std::to_string(100000 + i) + "\tothertool\n";
+  write_text(layout.shim_index(), index);
 
   if (!options_.shim_binary.empty()) {
     // A hard link as `rtx reshim` makes when it can, else a symlink.

@@ -13,6 +13,7 @@ struct FakeStoreOptions {
   int versions = 20;          // 1.0.0 … 1.<versions-1>.0, all READY
   int depth = 8;              // project directory levels; only the top one has a config
   std::string spec = "1";     // the prefix spec in the top .tool-versions
+  int index_commands = 1;     // lines in shims/.index: the command's, half the fillers before it, half after
   std::string target_binary;  // copied as every build's bin/<command>; empty: a tiny sh script
   std::string shim_binary;    // rtx-shim to link as shims/<command>; empty: no shim
 };
