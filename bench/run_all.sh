@@ -20,6 +20,8 @@ section "resolution in-process: $bin/rtx-bench-resolve"
 
 section "whole process: $bin/rtx-bench-shim --rounds $rounds"
 "$bin/rtx-bench-shim" --rounds "$rounds" | tee -a "$log"
+section "shim growth (versions, index, depth, env): $bin/rtx-bench-shim-growth"
+"$bin/rtx-bench-shim-growth" | tee -a "$log"
 
 section "rtx ps with 1000 lease holders: $bin/rtx-bench-ps"; "$bin/rtx-bench-ps" | tee -a "$log"
 section "same, with a RETIRED build: $bin/rtx-bench-ps --retired 1"
@@ -55,6 +57,8 @@ section "rtx's shim vs mise's and rbenv's: $here/compare_peers.sh --bin $bin"
 
 section "instructions: $here/shim_callgrind.sh $bin"
 "$here/shim_callgrind.sh" "$bin" | tee -a "$log"
+section "syscalls and instructions per variant, realistic setup: $here/shim_profile.sh $bin"
+"$here/shim_profile.sh" "$bin" | tee -a "$log"
 
 section "summary (targets: resolution <= 10 us, shim/hop overhead <= 1.3, shim RSS <= 2048 KiB, shim <= 200000 instructions, ps <= 50 ms, extraction/tar >= 0.9)"
 grep '^RESULT' "$log"
