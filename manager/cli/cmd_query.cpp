@@ -1,4 +1,5 @@
-// rtx ls, ls-remote, current, which, where: read-only questions.
+// rtx ls-remote and where: read-only questions that need a backend or the
+// manager's context (ls, current and which are in manager/query/cmd_query.cpp).
 #include <fmt/core.h>
 
 #include <algorithm>
@@ -7,50 +8,10 @@
 #include "manager/backends/remote_versions_cache.hpp"
 #include "manager/cli/commands.hpp"
 #include "manager/net/offline.hpp"
-#include "manager/store/entries.hpp"
-#include "manager/store/pointers.hpp"
 #include "manager/util/json.hpp"
-#include "manager/util/table.hpp"
-#include "resolver/build_meta.hpp"
-#include "resolver/file_io.hpp"
-#include "resolver/shim_index.hpp"
 #include "resolver/version.hpp"
 
 namespace rtx::cli {
-
-int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json) {
-  std::vector<store::Entry> rows;
-  for (const auto& t : store::list_tools(ctx.layout)) {
-    if (tool && t != *tool) continue;
-    auto entries = store::list_entries(ctx.layout, t);
-    std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
-      int c = resolver::compare_versions(a.version, b.version);
-      return c != 0 ? c < 0 : a.name < b.name;
-    });
-    for (auto& e : entries) rows.push_back(std::move(e));
-  }
-  auto pointed = [&](const store::Entry& e) {
-    return resolver::pointer_entry(ctx.layout, e.tool, e.version) == e.name;
-  };
-  if (json) {
-    boost::json::array out;
-    for (const auto& e : rows)
-      out.push_back(boost::json::object{
-          {"tool", util::json_text(e.tool)},
-          {"version", util::json_text(e.version)},
-          {"build", util::json_text(e.name)},
-          {"state", resolver::state_name(e.state)},
-          {"path", util::json_text(e.path)},
-          {"active", pointed(e)},
-      });
-    util::print_json(out);
-    return kExitOk;
-  }
-  std::vector<std::vector<std::string>> table;
-  for (const auto& e : rows) table.push_back({e.tool, e.version, std::string(resolver::state_name(e.state)), e.path});
-  fmt::print("{}", util::format_table(table));
-  return kExitOk;
-}
 
 int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix, bool json) {
   auto backend = backends::backend_for(ctx.backend_env(), tool);
@@ -87,77 +48,6 @@ int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std
   }
   for (const auto& v : shown) fmt::print("{}\n", v);
   return kExitOk;
-}
-
-int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json) {
-  auto finder = ctx.finder();
-  std::vector<resolver::Request> requests;
-  if (tool) {
-    auto r = finder.find(*tool);
-    if (!r) return fail(r.error());
-    if (r->tool.empty()) return fail("no version of " + *tool + " is configured for " + ctx.cwd, kExitNotInstalled);
-    requests.push_back(std::move(*r));
-  } else {
-    auto all = finder.all();
-    if (!all) return fail(all.error());
-    requests = std::move(*all);
-  }
-  int status = kExitOk;
-  std::vector<std::vector<std::string>> table;
-  boost::json::array out;
-  for (const auto& r : requests) {
-    auto m = installed_match(ctx, r);
-    if (!m) status = kExitNotInstalled;
-    if (json) {
-      boost::json::array specs;
-      for (const auto& spec : r.specs) specs.push_back(util::json_text(spec.text));
-      boost::json::object row{{"tool", util::json_text(r.tool)},
-                              {"requested", std::move(specs)},
-                              {"source", util::json_text(r.source)},
-                              {"installed", bool(m)},
-                              {"version", nullptr},
-                              {"path", nullptr}};
-      if (m) {
-        row["version"] = util::json_text(m->version);
-        if (!m->entry.empty()) row["path"] = util::json_text(ctx.layout.entry_path(r.tool, m->entry));
-      }
-      out.push_back(std::move(row));
-    } else if (m) {
-      table.push_back({r.tool, m->version, r.source});
-    } else {
-      table.push_back({r.tool, r.joined(), r.source + " (not installed: run 'rtx install')"});
-    }
-  }
-  if (json)
-    util::print_json(out);
-  else
-    fmt::print("{}", util::format_table(table));
-  return status;
-}
-
-int cmd_which(Context& ctx, const std::string& command) {
-  std::string index;
-  resolver::read_file(ctx.layout.shim_index(), index);
-  auto tools = resolver::tools_for_command(index, command);
-  if (tools.empty()) return fail("no installed tool provides '" + command + "'", kExitNotInstalled);
-  auto finder = ctx.finder();
-  for (const auto& tool : tools) {
-    auto r = finder.find(tool);
-    if (!r) return fail(r.error());
-    if (r->tool.empty()) continue;
-    resolver::Acquired build;
-    if (!resolver::acquire_build(ctx.layout, *r, build))
-      return fail(tool + " " + r->joined() + " (asked by " + r->source + ") is not installed: run 'rtx install'",
-                  kExitNotInstalled);
-    std::string exe =
-        build.entry_path.empty()
-            ? ""
-            : resolver::find_command(build.entry_path, resolver::load_build_meta(build.entry_path), command);
-    if (exe.empty()) return fail(tool + " " + build.version + " has no command '" + command + "'", kExitNotInstalled);
-    fmt::print("{}\n", exe);
-    return kExitOk;
-  }
-  return fail("no version of a tool providing '" + command + "' is configured for " + ctx.cwd, kExitNotInstalled);
 }
 
 int cmd_where(Context& ctx, const std::string& tool_spec) {

@@ -91,7 +91,7 @@ int cmd_completion(const std::string& shell_name) {
 int cmd_rc_line(const std::string& shell_name) {
   auto s = shell_named(shell_name);
   if (!s) return fail(s.error(), 2);
-  std::string self = resolver::read_link("/proc/self/exe");
+  std::string self = front_binary();  // `rtx`, even when run as rtx-manager
   if (self.empty()) return fail("cannot read /proc/self/exe: is /proc mounted?");
   return print(shell::rc_line(*s, self) + "\n");
 }

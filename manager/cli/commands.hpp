@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "manager/cli/context.hpp"
+#include "manager/query/query_commands.hpp"  // ls, current, which, ps
 #include "manager/shell/cli_model.hpp"
 
 namespace rtx::cli {
@@ -19,10 +20,7 @@ int cmd_lock(Context& ctx, const std::vector<std::string>& tools, const std::vec
 // dir: the folder written (mirror/export.hpp); from_lock: what the project's locks name, else what is installed.
 int cmd_mirror_export(Context& ctx, const std::string& dir, bool from_lock);
 int cmd_uninstall(Context& ctx, const std::string& tool_version);
-int cmd_ls(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_ls_remote(Context& ctx, const std::string& tool, const std::optional<std::string>& prefix, bool json);
-int cmd_current(Context& ctx, const std::optional<std::string>& tool, bool json);
-int cmd_which(Context& ctx, const std::string& command);
 int cmd_where(Context& ctx, const std::string& tool_spec);
 int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std::vector<std::string>& command);
 // pin: write the exact version installed; fuzzy: its major (config/spec_rewrite.hpp).
@@ -33,7 +31,6 @@ int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entr
 // bump: the newest version overall, written into the config at the spec's precision.
 int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_run, bool force, bool bump);
 int cmd_rollback(Context& ctx, const std::string& tool, const std::optional<std::string>& to);
-int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json);
 int cmd_plugins_link(Context& ctx, const std::string& name, const std::string& dir);
 int cmd_plugins_ls(Context& ctx, bool json);
 int cmd_plugins_add(Context& ctx, const std::string& name, const std::string& url,

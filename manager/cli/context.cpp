@@ -16,25 +16,17 @@
 namespace rtx::cli {
 
 Expected<Context> make_context() {
-  auto roots = resolver::roots_from_env();
-  if (!roots) return Error{roots.error()};
+  auto query = make_query_context();
+  if (!query) return Error{query.error()};
   Context ctx;
-  ctx.roots = *roots;
-  ctx.layout = resolver::StoreLayout{roots->data};
-  char buf[4096];
-  ctx.cwd = ::getcwd(buf, sizeof buf) ? buf : "/";
+  static_cast<QueryContext&>(ctx) = std::move(*query);
+  // An asdf plugin's legacy file is parsed here, never in the shim (DESIGN.md §4).
+  ctx.legacy_parser = backends::legacy_parser(ctx.layout, [](const std::string& line) { note(line); });
   const char* shim = std::getenv("RTX_SHIM_BINARY");
   ctx.shim_binary = shim && *shim ? shim : util::self_dir() + "/rtx-shim";
-  ctx.rtx_binary = resolver::read_link("/proc/self/exe");
+  ctx.rtx_binary = front_binary();
   return ctx;
 }
-
-int fail(const std::string& message, int status) {
-  util::log_error(message);
-  return status;
-}
-
-void note(const std::string& line) { util::log_info(line); }
 
 Expected<ToolSpec> parse_tool_spec(const std::string& text) {
   ToolSpec out;
@@ -84,13 +76,6 @@ Expected<std::string> pick_remote_version(backends::Backend& backend, const std:
     return make_error("no version of " + tool + " matches '" + spec.text + "' among " +
                       std::to_string(versions->size()) + " remote versions: see 'rtx ls-remote " + tool + "'");
   return (*versions)[ranked.front()];
-}
-
-std::optional<resolver::Candidate> installed_match(const Context& ctx, const resolver::Request& request) {
-  resolver::Acquired acquired;
-  if (!resolver::acquire_build(ctx.layout, request, acquired)) return std::nullopt;
-  std::string entry = acquired.entry_path.substr(acquired.entry_path.rfind('/') + 1);
-  return resolver::Candidate{acquired.version, acquired.entry_path.empty() ? "" : entry};
 }
 
 Expected<std::string> ensure_installed(const Context& ctx, const std::string& tool, const resolver::VersionSpec& spec,

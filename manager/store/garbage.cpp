@@ -22,17 +22,6 @@ std::chrono::milliseconds next_backoff(std::chrono::milliseconds d) {
 
 }  // namespace
 
-std::vector<std::string> kept_for_rollback(const resolver::StoreLayout& layout, const std::string& state_dir,
-                                           const std::string& tool, int keep) {
-  std::vector<std::string> kept;
-  auto log = SuccessionLog(state_dir, tool).read();
-  for (auto it = log.rbegin(); it != log.rend() && int(kept.size()) < keep; ++it) {
-    if (std::find(kept.begin(), kept.end(), it->retired) != kept.end()) continue;
-    if (resolver::read_state(layout.entry_path(tool, it->retired)) == EntryState::Retired) kept.push_back(it->retired);
-  }
-  return kept;
-}
-
 std::vector<GcItem> collect_garbage(const resolver::StoreLayout& layout, const std::vector<std::string>& only,
                                     const GcOptions& options) {
   std::vector<GcItem> items;

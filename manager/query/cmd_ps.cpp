@@ -3,7 +3,6 @@
 // builds the reaper removes once their holders exit. The safety net (exe, cwd,
 // fds, maps) runs over RETIRED and REAPING builds only: a READY build is never
 // reaped, so only its lease holders matter, and that keeps `rtx ps` cheap.
-#include <fmt/core.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,10 +12,10 @@
 #include <map>
 #include <string_view>
 
-#include "manager/cli/commands.hpp"
 #include "manager/config/settings.hpp"
+#include "manager/query/query_commands.hpp"
 #include "manager/store/entries.hpp"
-#include "manager/store/garbage.hpp"
+#include "manager/store/garbage.hpp"  // kept_for_rollback (store/kept_builds.cpp)
 #include "manager/store/lease_scan.hpp"
 #include "manager/store/proc_scan.hpp"
 #include "manager/util/json.hpp"
@@ -39,6 +38,12 @@ struct PsRow {
 };
 
 using Builds = std::map<std::pair<std::string, std::string>, Build>;  // (tool, entry)
+
+// `text` then spaces up to `width` bytes (every padded column is ASCII).
+void ps_pad(std::string& out, std::string_view text, std::size_t width) {
+  out.append(text);
+  if (text.size() < width) out.append(width - text.size(), ' ');
+}
 
 bool retired(resolver::EntryState s) {
   return s == resolver::EntryState::Retired || s == resolver::EntryState::Reaping;
@@ -102,8 +107,20 @@ std::string table(const std::vector<PsRow>& rows, const Builds& builds) {
   const std::size_t command_w = std::max<std::size_t>(20, screen_width() - std::min(screen_width(), before_command));
   auto line = [&](std::string_view pid, std::string_view tool, std::string_view version, std::string_view state,
                   std::string_view started, std::string_view command) {
-    return fmt::format("{:<7} {:<{}} {:<{}} {:<7} {:<19} {}\n", pid, tool, tool_w, version, version_w, state, started,
-                       command);
+    std::string out;
+    ps_pad(out, pid, 7);
+    out += ' ';
+    ps_pad(out, tool, tool_w);
+    out += ' ';
+    ps_pad(out, version, version_w);
+    out += ' ';
+    ps_pad(out, state, 7);
+    out += ' ';
+    ps_pad(out, started, 19);
+    out += ' ';
+    out.append(command);
+    out += '\n';
+    return out;
   };
   std::string out = line("PID", "TOOL", "VERSION", "STATE", "STARTED", "COMMAND");
   for (const auto& r : rows)
@@ -120,8 +137,8 @@ std::string table(const std::vector<PsRow>& rows, const Builds& builds) {
         holders += (holders.empty() ? "" : ", ") + std::to_string(r.holding.pid) + " (" + r.holding.how + ")";
     // A lease locked by no process the scan could see: another user's.
     if (holders.empty() && store::lease_locked(b.path)) holders = store::unseen_holder(b.path);
-    pending += fmt::format("  {} {}  {}\n", key.first, key.second,
-                           holders.empty() ? "held by no process: the next 'rtx gc' removes it" : "held by " + holders);
+    pending += "  " + key.first + " " + key.second + "  " +
+               (holders.empty() ? "held by no process: the next 'rtx gc' removes it" : "held by " + holders) + "\n";
   }
   if (!pending.empty())
     out += "\npending removal (RETIRED, not kept for 'rtx rollback'; each goes once no process holds it):\n" + pending;
@@ -130,7 +147,7 @@ std::string table(const std::vector<PsRow>& rows, const Builds& builds) {
 
 }  // namespace
 
-int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json) {
+int cmd_ps(QueryContext& ctx, const std::optional<std::string>& tool, bool json) {
   if (tool)
     if (auto st = resolver::validate_tool_name(*tool); !st) return fail(st.error());
   auto settings = config::load_settings(ctx.roots.config);
@@ -175,6 +192,7 @@ int cmd_ps(Context& ctx, const std::optional<std::string>& tool, bool json) {
     return a.holding.pid < b.holding.pid;
   });
 
+  ctx.start_output();
   if (json) {
     util::print_json(json_rows(rows));
     return kExitOk;
