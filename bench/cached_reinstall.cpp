@@ -18,6 +18,11 @@
 // binary (or --rtx); its roots are a fresh temporary folder.
 //
 //   rtx-bench-cached-reinstall [--mib 40] [--rounds 5] [--rtx PATH]
+//   rtx-bench-cached-reinstall --growth 1,10,100 [--rounds 5]: the growth table
+//     instead (issue 11 item 2): per size, B and C only, alternating, B's cost
+//     above C per MiB and its growth class; tarballs packed at xz level 1
+//     (quick to make; unpacking costs about what level 6 does), at most 3
+//     rounds from 100 MiB so the default run stays short
 #include <archive.h>
 #include <archive_entry.h>
 #include <fcntl.h>
@@ -40,6 +45,7 @@
 #include <vector>
 
 #include "bench/flags.hpp"
+#include "bench/growth.hpp"
 #include "manager/net/hashing.hpp"
 #include "tests/support/http_server.hpp"
 
@@ -57,6 +63,7 @@ struct Options {
   int rounds = 5;
   int mib = 40;
   std::string rtx;
+  std::vector<int> growth;  // --growth: MiB sizes for the growth table
 };
 
 Options parse(int argc, char** argv) {
@@ -68,6 +75,8 @@ Options parse(int argc, char** argv) {
       o.mib = std::atoi(v.c_str());
     else if (a == "--rtx")
       o.rtx = v;
+    else if (a == "--growth")
+      o.growth = rtx::bench::parse_sizes(v);
     else
       return false;
     return true;
@@ -103,10 +112,11 @@ struct WriteFree {
 // node-v<V>-linux-<arch>/{bin/node, lib/node_modules/dN/fM.{js,node}}: sizes
 // lognormal (most small, a few large), every other file random like machine
 // code, the rest text-like. bin/node prints the version (rtx's smoke test).
-void write_tarball(const std::string& out, const std::string& top, int mib) {
+void write_tarball(const std::string& out, const std::string& top, int mib, const char* xz_level = nullptr) {
   std::unique_ptr<struct archive, WriteFree> a(archive_write_new());
   archive_write_add_filter_xz(a.get());
   archive_write_set_filter_option(a.get(), "xz", "threads", "0");  // packing is set-up, not measured
+  if (xz_level) archive_write_set_filter_option(a.get(), "xz", "compression-level", xz_level);
   archive_write_set_format_pax_restricted(a.get());
   std::string tmp = out + ".part";
   if (archive_write_open_filename(a.get(), tmp.c_str()) != ARCHIVE_OK) die("cannot write " + tmp);
@@ -253,11 +263,92 @@ void uninstall(const World& w) {
   }
 }
 
+struct Served {
+  std::string tarball;  // the local file
+  std::string path;     // its path on the server
+};
+
+// The node mirror for a tarball of `mib` MiB (packed once, cached in /tmp).
+Served serve_tarball(rtx::test::HttpServer& server, int mib, const char* xz_level) {
+  const std::string arch = node_arch();
+  const std::string top = std::string("node-v") + kVersion + "-linux-" + arch;
+  const std::string name = top + ".tar.xz";
+  const std::string tarball = "/tmp/rtx-bench-cached-reinstall-" + std::to_string(mib) + "mib" +
+                              (xz_level ? std::string("-l") + xz_level : std::string()) + "-" + name;
+  if (!fs::exists(tarball)) {
+    std::printf("packing %s (once; cached for later runs)…\n", tarball.c_str());
+    std::fflush(stdout);
+    write_tarball(tarball, top, mib, xz_level);
+  }
+  auto sum = rtx::net::hash_file(tarball, rtx::net::HashAlgorithm::sha256);
+  if (!sum) die(sum.error());
+  const std::string dist = std::string("/dist/v") + kVersion;
+  server.add_file(dist + "/" + name, slurp(tarball));
+  server.add_file(dist + "/SHASUMS256.txt", sum->hex + "  " + name + "\n");
+  server.add_file("/dist/index.json",
+                  std::string("[{\"version\":\"v") + kVersion + "\",\"date\":\"2024-02-14\",\"files\":[\"linux-" +
+                      arch + "\"],\"lts\":\"Iron\",\"security\":false}]\n",
+                  "application/json");
+  return {tarball, dist + "/" + name};
+}
+
+// --growth: per size, B (cached reinstall) and C (tar -xJf) alternating.
+int run_growth(const Options& o) {
+  std::vector<rtx::bench::GrowthPoint> rtx_points, tar_points;
+  int requests = 0;
+  for (int mib : o.growth) {
+    rtx::test::HttpServer server;
+    Served served = serve_tarball(server, mib, "1");
+    World world(o.rtx, server.url("/dist"));
+    install(world);  // warm-up, and the cache now holds the tarball
+    const int rounds = std::min(o.rounds, mib >= 100 ? 3 : o.rounds);
+    std::vector<double> cached, tar;
+    for (int r = 0; r < rounds; ++r)
+      for (int k = 0; k < 2; ++k) {
+        if ((r + k) % 2) {
+          std::string dest = world.scratch("tar-" + std::to_string(r));
+          fs::create_directories(dest);
+          sync_disks();
+          double t0 = now_ms();
+          Run t = run({"tar", "-xJf", served.tarball, "-C", dest}, nullptr, world.scratch("tar.log"));
+          tar.push_back(now_ms() - t0);
+          if (t.status != 0) die("tar -xJf failed:\n" + t.output);
+          fs::remove_all(dest);
+          continue;
+        }
+        uninstall(world);
+        sync_disks();
+        int before = server.request_count(served.path);
+        double t0 = now_ms();
+        install(world);
+        cached.push_back(now_ms() - t0);
+        requests += server.request_count(served.path) - before;
+      }
+    rtx_points.push_back({double(mib), median(cached), 0});
+    tar_points.push_back({double(mib), median(tar), 0});
+    std::printf("  %d MiB: %d rounds, tarball %.1f MiB packed\n", mib, rounds,
+                double(fs::file_size(served.tarball)) / (1 << 20));
+    std::fflush(stdout);
+  }
+  std::vector<rtx::bench::GrowthPoint> over_tar;
+  for (std::size_t i = 0; i < rtx_points.size(); ++i)
+    over_tar.push_back({rtx_points[i].n, rtx_points[i].cost, tar_points[i].cost});
+  std::printf("rtx install node@%s from the download cache (B) vs unpacked size, medians of wall time:\n", kVersion);
+  rtx::bench::print_growth("MiB", "ms", rtx_points, "install_cached_growth_ms");
+  std::printf("tar -xJf of the same tarball (C), same rounds:\n");
+  rtx::bench::print_growth("MiB", "ms", tar_points, "tar_xJf_growth_ms");
+  std::printf("B above C (rtx's own cost beyond unpacking):\n");
+  rtx::bench::print_growth("MiB", "ms", over_tar, "install_over_tar_growth_ms");
+  std::printf("tarball requests during B: %d (must be 0)\n", requests);
+  return requests == 0 ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
   Options o = parse(argc, argv);
   if (::access(o.rtx.c_str(), X_OK) != 0) die(o.rtx + " is not there: build the rtx target (or pass --rtx)");
+  if (!o.growth.empty()) return run_growth(o);
 
   const std::string arch = node_arch();
   const std::string top = std::string("node-v") + kVersion + "-linux-" + arch;

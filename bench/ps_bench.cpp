@@ -15,11 +15,12 @@
 //     --retired 1: each store also has an older RETIRED build (as after an
 //     upgrade with keep_previous = 1), so every run adds the /proc safety net
 //     (exe, cwd, maps of every process) for it
+//   rtx-bench-ps --growth 100,1000,10000: the growth table instead (issue 11
+//     item 2): per n, n holders, ps on A and B interleaved (11 rounds; 7 from
+//     n = 1000, 3 from n = 5000), the cost above B per holder and the growth class
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/file.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -37,6 +38,9 @@
 
 #include "bench/fake_store.hpp"
 #include "bench/flags.hpp"
+#include "bench/growth.hpp"
+#include "bench/lease_holders.hpp"
+#include "bench/whole_process.hpp"
 #include "resolver/store_layout.hpp"
 
 namespace {
@@ -51,7 +55,10 @@ struct Options {
   int rounds = 21;
   std::string rtx;
   bool retired = false;
+  std::vector<int> growth;  // --growth: holder counts for the growth table
 };
+
+int max_growth(const Options& o) { return o.growth.empty() ? 0 : *std::max_element(o.growth.begin(), o.growth.end()); }
 
 Options parse(int argc, char** argv) {
   Options o;
@@ -64,6 +71,8 @@ Options parse(int argc, char** argv) {
       o.rtx = v;
     else if (a == "--retired")
       o.retired = v == "1";
+    else if (a == "--growth")
+      o.growth = rtx::bench::parse_sizes(v);
     else
       return false;
     return true;
@@ -83,78 +92,6 @@ long mem_available_kib() {
     if (std::sscanf(line, "MemAvailable: %ld kB", &kib) == 1) break;
   if (f) std::fclose(f);
   return kib;
-}
-
-// N children holding a shared flock on `lease`, each blocked in read() on a
-// pipe whose only write end is ours. The destructor closes it, kills, reaps
-// (also when start() throws halfway: it is a method, not the constructor).
-class Holders {
- public:
-  Holders() = default;
-  void start(const std::string& lease, int n) {
-    int hold[2], ready[2];
-    if (::pipe2(hold, O_CLOEXEC) != 0 || ::pipe2(ready, O_CLOEXEC) != 0)
-      die("pipe2: " + std::string(std::strerror(errno)));
-    hold_w_ = hold[1];
-    std::fflush(nullptr);
-    for (int i = 0; i < n && !g_stop; ++i) {
-      pid_t pid = ::fork();
-      if (pid < 0) {
-        ::close(hold[0]);
-        ::close(ready[0]);
-        ::close(ready[1]);
-        die("fork of holder " + std::to_string(i + 1) + " of " + std::to_string(n) + ": " + std::strerror(errno) +
-            ": raise `ulimit -u` or pass a smaller --holders");
-      }
-      if (pid == 0) {  // the holder: syscalls only
-        ::close(hold[1]);
-        ::close(ready[0]);
-        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-        int fd = ::open(lease.c_str(), O_RDONLY);
-        char c = fd >= 0 && ::flock(fd, LOCK_SH) == 0 ? 'R' : 'E';
-        (void)!::write(ready[1], &c, 1);
-        while (::read(hold[0], &c, 1) < 0 && errno == EINTR) {
-        }
-        ::_exit(0);
-      }
-      pids_.push_back(pid);
-    }
-    ::close(hold[0]);
-    ::close(ready[1]);
-    int ok = 0, bad = 0;
-    char buf[256];
-    while (ok + bad < int(pids_.size())) {
-      ssize_t got = ::read(ready[0], buf, sizeof buf);
-      if (got < 0 && errno == EINTR && !g_stop) continue;
-      if (got <= 0) break;
-      for (ssize_t k = 0; k < got; ++k) (buf[k] == 'R' ? ok : bad)++;
-    }
-    ::close(ready[0]);
-    if (ok != n) die(std::to_string(ok) + " of " + std::to_string(n) + " holders took the lease");
-  }
-  ~Holders() {
-    ::close(hold_w_);  // every holder's read() returns 0
-    for (pid_t p : pids_) ::kill(p, SIGKILL);
-    for (pid_t p : pids_)
-      while (::waitpid(p, nullptr, 0) < 0 && errno == EINTR) {
-      }
-  }
-  Holders(const Holders&) = delete;
-  Holders& operator=(const Holders&) = delete;
-
- private:
-  int hold_w_ = -1;
-  std::vector<pid_t> pids_;
-};
-
-void raise_limit(int resource, const char* name, rlim_t want) {
-  rlimit rl{};
-  if (::getrlimit(resource, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want) return;
-  rlim_t before = rl.rlim_cur;
-  rl.rlim_cur = rl.rlim_max == RLIM_INFINITY ? want : std::min(want, rl.rlim_max);
-  if (::setrlimit(resource, &rl) != 0 || rl.rlim_cur < want)
-    std::printf("note: %s is %llu (hard %llu), below the %llu wanted: forks may fail\n", name,
-                (unsigned long long)before, (unsigned long long)rl.rlim_max, (unsigned long long)want);
 }
 
 struct Run {
@@ -216,9 +153,46 @@ std::vector<std::string> env_for(const rtx::bench::FakeStore& store) {
   return env;
 }
 
+// --growth: for each n, n holders of store A's lease; `rtx ps --json` on A
+// (n rows) and on B (0 rows, the same /proc) interleaved; the holders go
+// before the next n. Fewer rounds at large n, so the default run stays short.
+int run_growth(const Options& opt, const std::string& lease, const std::vector<std::string>& env_held,
+               const std::vector<std::string>& env_empty) {
+  std::vector<rtx::bench::GrowthPoint> points;
+  bool rows_ok = true;
+  std::printf(
+      "rtx ps --json vs live lease holders, medians of wall time (spawn + read + wait), interleaved with an\n"
+      "empty store (base: same /proc, 0 rows)%s:\n",
+      opt.retired ? ", with a RETIRED build (safety net on)" : "");
+  for (int n : opt.growth) {
+    if (g_stop) break;
+    const double f0 = rtx::bench::now_ms();
+    rtx::bench::LeaseHolders holders;
+    holders.start({lease}, n, &g_stop);
+    std::printf("  n=%d: holders forked in %.1f s\n", n, (rtx::bench::now_ms() - f0) / 1e3);
+    const int rounds = std::min(opt.rounds, n >= 5000 ? 3 : n >= 1000 ? 7 : 11);
+    const double t0 = rtx::bench::now_ms();
+    std::vector<double> a, b;
+    run_ps(opt.rtx, env_held);
+    for (int i = 0; i < rounds && !g_stop; ++i) {
+      Run ra = run_ps(opt.rtx, env_held), rb = run_ps(opt.rtx, env_empty);
+      a.push_back(ra.ms);
+      b.push_back(rb.ms);
+      rows_ok = rows_ok && ra.rows == n && rb.rows == 0;
+    }
+    if (a.empty()) die("interrupted");
+    points.push_back({double(n), median(a), median(b)});
+    std::printf("  n=%d: %d rounds, %.1f s\n", n, rounds, (rtx::bench::now_ms() - t0) / 1e3);
+    std::fflush(stdout);
+  }
+  rtx::bench::print_growth("holders", "ms", points, opt.retired ? "ps_growth_retired_ms" : "ps_growth_ms");
+  std::printf("rows check: %s\n", rows_ok ? "ok" : "FAILED");
+  return rows_ok ? 0 : 1;
+}
+
 int run(int argc, char** argv) {
   Options opt = parse(argc, argv);
-  raise_limit(RLIMIT_NPROC, "RLIMIT_NPROC", rlim_t(opt.holders) + 256);
+  rtx::bench::raise_soft_limit(RLIMIT_NPROC, "RLIMIT_NPROC", rlim_t(std::max(opt.holders, max_growth(opt))) + 256);
 
   rtx::bench::FakeStoreOptions so;
   so.versions = opt.retired ? 2 : 1;  // the holders take the newest
@@ -233,6 +207,7 @@ int run(int argc, char** argv) {
     }
   const std::string lease = held.best_entry_path() + ".lease";
   const auto env_held = env_for(held), env_empty = env_for(empty);
+  if (!opt.growth.empty()) return run_growth(opt, lease, env_held, env_empty);
 
   std::vector<double> idle;
   run_ps(opt.rtx, env_empty);  // warm-up: page cache, dynamic loader
@@ -241,8 +216,8 @@ int run(int argc, char** argv) {
   long mem_before = mem_available_kib();
   timespec f0{}, f1{};
   ::clock_gettime(CLOCK_MONOTONIC, &f0);
-  Holders holders;
-  holders.start(lease, opt.holders);
+  rtx::bench::LeaseHolders holders;
+  holders.start({lease}, opt.holders, &g_stop);
   ::clock_gettime(CLOCK_MONOTONIC, &f1);
   std::printf("%d holders forked and locked in %.0f ms; MemAvailable fell by %ld MiB (noisy)\n", opt.holders,
               double(f1.tv_sec - f0.tv_sec) * 1e3 + double(f1.tv_nsec - f0.tv_nsec) / 1e6,

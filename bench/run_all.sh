@@ -26,6 +26,10 @@ section "shim growth (versions, index, depth, env): $bin/rtx-bench-shim-growth"
 section "rtx ps with 1000 lease holders: $bin/rtx-bench-ps"; "$bin/rtx-bench-ps" | tee -a "$log"
 section "same, with a RETIRED build: $bin/rtx-bench-ps --retired 1"
 "$bin/rtx-bench-ps" --retired 1 | tee -a "$log"
+section "growth, rtx ps vs live lease holders: $bin/rtx-bench-ps --growth 100,1000,10000"
+"$bin/rtx-bench-ps" --growth 100,1000,10000 | tee -a "$log"
+section "growth, rtx gc vs RETIRED builds held by one process each: $bin/rtx-bench-gc-growth"
+"$bin/rtx-bench-gc-growth" | tee -a "$log"
 
 section "shim throughput during upgrades: $bin/rtx-bench-upgrade-throughput --windows 6 --seconds 2"
 "$bin/rtx-bench-upgrade-throughput" --windows 6 --seconds 2 | tee -a "$log"
@@ -40,6 +44,8 @@ fi
 if [[ -x "$bin/rtx-bench-cached-reinstall" ]]; then
   section "cached reinstall: $bin/rtx-bench-cached-reinstall"
   "$bin/rtx-bench-cached-reinstall" | tee -a "$log"
+  section "growth, rtx install from the cache vs archive size: $bin/rtx-bench-cached-reinstall --growth 1,10,100"
+  "$bin/rtx-bench-cached-reinstall" --growth 1,10,100 | tee -a "$log"
 fi
 if [[ -x "$bin/rtx-bench-parallel-install" ]]; then
   section "parallel installs, -j1 vs -j4: $bin/rtx-bench-parallel-install"
