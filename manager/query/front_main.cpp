@@ -24,6 +24,7 @@
 #include "manager/util/log.hpp"
 #include "manager/util/plugin_downloads.hpp"
 #include "manager/util/root_safety.hpp"
+#include "resolver/config_file.hpp"
 #include "resolver/file_io.hpp"
 
 using namespace rtx;
@@ -72,7 +73,10 @@ int front_run(int argc, char** argv) {
     return kExitOk;
   }
   // What the manager checks or repairs before any command, checked first: when
-  // anything is to be said or done, the manager says and does it.
+  // anything is to be said or done, the manager says and does it. The tool of
+  // current, ls and ps is checked before anything else (exit 2, main.cpp's check_names).
+  if (args->operand && args->command != query::FrontCommand::which && !resolver::validate_tool_name(*args->operand))
+    return hand_over(argv);
   auto ctx = make_query_context();
   if (!ctx || !util::check_roots(ctx->roots)) return hand_over(argv);
   if (query::needs_recovery(ctx->layout, util::plugin_download_root(ctx->roots.cache, ctx->roots.data)))
