@@ -23,19 +23,44 @@ UniqueFd lock_lease_shared(const std::string& entry_path) {
 
 namespace {
 
-// A backend's alias ("lts", "lts-iron" for node): a link named exactly like the
-// spec, naming an installed version (installs/node/lts -> 20.11.1). Specs
-// starting with a digit are version prefixes, never aliases.
-std::optional<Candidate> alias_candidate(const StoreLayout& layout, const std::string& tool, const VersionSpec& spec,
-                                         const std::vector<std::string>& names) {
+// The link named like the spec, read once (DESIGN.md §2: installs/<tool>/):
+// - the version pointer (installs/node/20.11.1 -> ../../store/node/20.11.1-<build>):
+//   the spec names an installed version, which ranks first (DESIGN.md §4, as
+//   mise ranks an exact installed version);
+// - a backend's alias ("lts", "lts-iron" for node: installs/node/lts -> 20.11.1);
+// - a fuzzy link ("20" -> 20.11.1, "latest" -> …), which the manager keeps,
+//   under the tool lock, on the newest installed match of its name
+//   (store/pointers.cpp). It counts only when the spec still matches its
+//   version; one left stale by a crash or an older rtx at worst names an older
+//   match, which is READY or skipped (the slow path then lists them all).
+// One readlink (two through a fuzzy link) instead of a listing of every
+// installed version. Names starting with '.' are links being renamed in,
+// which no listing returns either.
+std::optional<Candidate> linked_candidate(const StoreLayout& layout, const std::string& tool, const VersionSpec& spec) {
+  std::string_view name = spec.kind == SpecKind::Latest ? std::string_view("latest") : std::string_view(spec.text);
+  if (spec.kind == SpecKind::System || name.empty() || name[0] == '.') return std::nullopt;
+  std::string target = read_link(layout.pointer_path(tool, name));
+  if (target.empty()) return std::nullopt;
+  if (spec.kind == SpecKind::Version)
+    if (std::string entry = pointer_target_entry(tool, target); !entry.empty())
+      return Candidate{spec.text, std::move(entry)};
+  if (target.find('/') != std::string::npos) return std::nullopt;
+  bool alias = spec.kind == SpecKind::Version && (name[0] < '0' || name[0] > '9');
+  if (!alias && !spec_matches(spec, target)) return std::nullopt;
+  std::string entry = pointer_entry(layout, tool, target);
+  if (entry.empty()) return std::nullopt;
+  return Candidate{std::move(target), std::move(entry)};
+}
+
+// Only a backend's alias, for the listing (whose ranking holds the named
+// version and the fuzzy links' versions): specs starting with a digit are
+// version prefixes there, never aliases.
+std::optional<Candidate> alias_candidate(const StoreLayout& layout, const std::string& tool, const VersionSpec& spec) {
   if (spec.kind != SpecKind::Version || spec.text.empty() || (spec.text[0] >= '0' && spec.text[0] <= '9'))
     return std::nullopt;
-  if (std::find(names.begin(), names.end(), spec.text) == names.end()) return std::nullopt;
-  std::string version = read_link(layout.pointer_path(tool, spec.text));
-  if (version.empty() || version.find('/') != std::string::npos) return std::nullopt;
-  std::string entry = pointer_entry(layout, tool, version);
-  if (entry.empty()) return std::nullopt;
-  return Candidate{std::move(version), std::move(entry)};
+  auto linked = linked_candidate(layout, tool, spec);
+  if (linked && linked->version == spec.text) return std::nullopt;  // a version named like an alias: listed
+  return linked;
 }
 
 }  // namespace
@@ -53,8 +78,8 @@ std::vector<Candidate> list_candidates(const StoreLayout& layout, const Request&
       names = list_install_names(layout, request.tool);
       listed = true;
     }
-    if (auto alias = alias_candidate(layout, request.tool, spec, names)) out.push_back(std::move(*alias));
-    for (std::size_t i : ranked_matches(spec, names)) {
+    if (auto alias = alias_candidate(layout, request.tool, spec)) out.push_back(std::move(*alias));
+    for (std::size_t i : ranked_matches(spec, names)) {  // the named version first
       std::string entry = pointer_entry(layout, request.tool, names[i]);
       if (!entry.empty()) out.push_back(Candidate{names[i], std::move(entry)});
     }
@@ -67,11 +92,11 @@ std::optional<Candidate> best_candidate(const StoreLayout& layout, const Request
   bool listed = false;
   for (const auto& spec : request.specs) {
     if (spec.kind == SpecKind::System) return Candidate{"system", {}};
-    if (!listed) {
+    if (auto linked = linked_candidate(layout, request.tool, spec)) return linked;
+    if (!listed) {  // no link: the newest of the installed matches
       names = list_install_names(layout, request.tool);
       listed = true;
     }
-    if (auto alias = alias_candidate(layout, request.tool, spec, names)) return alias;
     std::size_t best = names.size();
     for (std::size_t i = 0; i < names.size(); ++i)
       if (spec_matches(spec, names[i]) && (best == names.size() || compare_versions(names[i], names[best]) > 0))

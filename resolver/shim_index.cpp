@@ -1,25 +1,101 @@
 #include "resolver/shim_index.hpp"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+
+#include "resolver/unique_fd.hpp"
+
 namespace rtx::resolver {
 
-std::vector<std::string> tools_for_command(std::string_view text, std::string_view command) {
+namespace {
+
+// The tools of one line after "<command>\t", empty fields skipped.
+std::vector<std::string> index_line_tools(std::string_view fields) {
   std::vector<std::string> tools;
+  while (!fields.empty()) {
+    std::size_t tab = fields.find('\t');
+    if (tab != 0) tools.emplace_back(fields.substr(0, tab));
+    if (tab == std::string_view::npos) break;
+    fields.remove_prefix(tab + 1);
+  }
+  return tools;
+}
+
+// Whether `line` is the line of `command`; then `fields` is what follows its tab.
+bool index_line_of(std::string_view line, std::string_view command, std::string_view& fields) {
+  if (line.size() <= command.size() || line[command.size()] != '\t' || line.substr(0, command.size()) != command)
+    return false;
+  fields = line.substr(command.size() + 1);
+  return true;
+}
+
+// Files under this size are read whole: one read(2) costs less than mapping.
+constexpr std::size_t kIndexReadWhole = 64 * 1024;
+
+}  // namespace
+
+std::vector<std::string> tools_for_command(std::string_view text, std::string_view command) {
   while (!text.empty()) {
     std::size_t eol = text.find('\n');
     std::string_view line = text.substr(0, eol);
     text = eol == std::string_view::npos ? std::string_view{} : text.substr(eol + 1);
-    if (line.size() <= command.size() || line[command.size()] != '\t' || line.substr(0, command.size()) != command)
-      continue;
-    line.remove_prefix(command.size() + 1);
-    while (!line.empty()) {
-      std::size_t tab = line.find('\t');
-      if (tab != 0) tools.emplace_back(line.substr(0, tab));
-      if (tab == std::string_view::npos) break;
-      line.remove_prefix(tab + 1);
-    }
-    break;
+    if (std::string_view fields; index_line_of(line, command, fields)) return index_line_tools(fields);
   }
-  return tools;
+  return {};
+}
+
+std::vector<std::string> tools_for_command_sorted(std::string_view text, std::string_view command) {
+  // [lo, hi) always starts at a line start and ends at one (or the end).
+  std::size_t lo = 0, hi = text.size();
+  while (lo < hi) {
+    std::size_t mid = lo + (hi - lo) / 2;
+    std::size_t start = lo;  // of the line holding mid
+    if (mid > lo) {
+      std::size_t nl = text.rfind('\n', mid - 1);
+      if (nl != std::string_view::npos && nl >= lo) start = nl + 1;
+    }
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos || end > hi) end = hi;
+    std::string_view line = text.substr(start, end - start);
+    if (std::string_view fields; index_line_of(line, command, fields)) return index_line_tools(fields);
+    std::string_view key = line.substr(0, line.find('\t'));
+    if (key.compare(command) < 0)
+      lo = end < hi ? end + 1 : hi;
+    else
+      hi = start;
+  }
+  return tools_for_command(text, command);  // not there, or the index is not sorted
+}
+
+int tools_for_command_in_file(const std::string& path, std::string_view command, std::vector<std::string>& tools) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+  if (!fd.valid()) return errno;
+  // One read: a regular file reads short only at its end, so most indexes
+  // need no fstat. Uninitialised: only the bytes read are touched.
+  std::unique_ptr<char[]> buf(new char[kIndexReadWhole]);
+  ssize_t n;
+  do n = ::read(fd.get(), buf.get(), kIndexReadWhole);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return errno;
+  if (std::size_t(n) < kIndexReadWhole) {
+    tools = tools_for_command_sorted(std::string_view(buf.get(), std::size_t(n)), command);
+    return 0;
+  }
+  buf.reset();
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return errno;
+  if (!S_ISREG(st.st_mode)) return EINVAL;
+  std::size_t size = static_cast<std::size_t>(st.st_size);
+  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
+  if (map == MAP_FAILED) return errno;
+  tools = tools_for_command_sorted(std::string_view(static_cast<const char*>(map), size), command);
+  ::munmap(map, size);
+  return 0;
 }
 
 }  // namespace rtx::resolver

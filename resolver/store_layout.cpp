@@ -1,8 +1,13 @@
 #include "resolver/store_layout.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include "resolver/file_io.hpp"
+#include "resolver/unique_fd.hpp"
 
 namespace rtx::resolver {
 
@@ -44,13 +49,24 @@ std::string tool_dir_name(std::string_view tool) {
 }
 
 EntryState read_state(const std::string& entry_path) {
-  std::string text;
-  if (read_file(state_path(entry_path), text) != 0) return EntryState::Missing;
-  return parse_state(text);
+  // One read(2): a state file is one word, replaced whole by rename, so a
+  // short read is all of it (every shim call reads one).
+  UniqueFd fd(::open(state_path(entry_path).c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) return EntryState::Missing;
+  char buf[32];
+  ssize_t n;
+  do n = ::read(fd.get(), buf, sizeof buf);
+  while (n < 0 && errno == EINTR);
+  if (n < 0) return EntryState::Missing;
+  if (std::size_t(n) == sizeof buf) return EntryState::Unknown;  // longer than any state word
+  return parse_state(std::string_view(buf, std::size_t(n)));
 }
 
 std::string pointer_entry(const StoreLayout& layout, std::string_view tool, std::string_view name) {
-  std::string target = read_link(layout.pointer_path(tool, name));
+  return pointer_target_entry(tool, read_link(layout.pointer_path(tool, name)));
+}
+
+std::string pointer_target_entry(std::string_view tool, const std::string& target) {
   std::string prefix = "../../store/" + tool_dir_name(tool) + "/";
   if (target.size() <= prefix.size() || target.compare(0, prefix.size(), prefix) != 0) return {};
   std::string entry = target.substr(prefix.size());

@@ -50,6 +50,9 @@ EntryState read_state(const std::string& entry_path);
 // is missing or is a fuzzy link to a sibling name.
 std::string pointer_entry(const StoreLayout& layout, std::string_view tool, std::string_view name);
 
+// The same for a link's target already read ("../../store/<tool>/<entry>").
+std::string pointer_target_entry(std::string_view tool, const std::string& target);
+
 // Names in installs/<tool>/ (pointers and fuzzy links alike).
 std::vector<std::string> list_install_names(const StoreLayout& layout, std::string_view tool);
 

@@ -52,8 +52,11 @@ std::vector<std::size_t> ranked_matches(const VersionSpec& spec, std::span<const
   std::vector<std::size_t> out;
   for (std::size_t i = 0; i < versions.size(); ++i)
     if (spec_matches(spec, versions[i])) out.push_back(i);
-  std::sort(out.begin(), out.end(),
-            [&](std::size_t a, std::size_t b) { return compare_versions(versions[a], versions[b]) > 0; });
+  std::sort(out.begin(), out.end(), [&](std::size_t a, std::size_t b) {
+    bool named_a = spec_names(spec, versions[a]);
+    if (named_a != spec_names(spec, versions[b])) return named_a;
+    return compare_versions(versions[a], versions[b]) > 0;
+  });
   return out;
 }
 

@@ -26,7 +26,15 @@ Expected<VersionSpec> parse_spec(std::string_view text);
 // installed.
 bool spec_matches(const VersionSpec& spec, std::string_view version);
 
-// Indexes into `versions` of every match, best first.
+// Whether `spec` names `version` itself ("1.2" and an installed 1.2): such a
+// version ranks above every other match, as in mise (an exact installed
+// version wins over a longer one the spec also prefixes, 1.2.10).
+inline bool spec_names(const VersionSpec& spec, std::string_view version) {
+  return spec.kind == SpecKind::Version && spec.text == version;
+}
+
+// Indexes into `versions` of every match, best first: the version the spec
+// names, then the others newest first.
 std::vector<std::size_t> ranked_matches(const VersionSpec& spec, std::span<const std::string> versions);
 
 }  // namespace rtx::resolver

@@ -159,10 +159,9 @@ int main(int argc, char** argv) {
   if (!roots) fail(kCannotRun, "rtx: " + roots.error());
   StoreLayout layout{roots->data};
 
-  std::string index;
-  if (int err = read_file(layout.shim_index(), index); err)
+  std::vector<std::string> tools;
+  if (int err = tools_for_command_in_file(layout.shim_index(), command, tools); err)
     fail(kNotInstalled, "rtx: cannot read " + layout.shim_index() + " (" + std::strerror(err) + "): run 'rtx reshim'");
-  std::vector<std::string> tools = tools_for_command(index, command);
   if (tools.empty())  // a shim left from an uninstalled tool: not rtx's command any more
     exec_system_command(layout, command, argv, [&] {
       return "rtx: no installed tool provides '" + command + "' (" + layout.shim_index() +

@@ -50,8 +50,12 @@ Status refresh_fuzzy_links(const resolver::StoreLayout& layout, const std::strin
         offer(alias, p.version);
     if (resolver::is_prerelease(p.version)) continue;
     offer("latest", p.version);
-    for (std::size_t dot = p.version.find('.'); dot != std::string::npos; dot = p.version.find('.', dot + 1))
-      offer(p.version.substr(0, dot), p.version);
+    // Every prefix a spec can be (resolver::spec_matches: whole components,
+    // ended by . - + _), so that the link named like a prefix spec is its
+    // best match and a shim reads that one link (resolver/acquire.cpp).
+    for (std::size_t sep = p.version.find_first_of(".-+_"); sep != std::string::npos;
+         sep = p.version.find_first_of(".-+_", sep + 1))
+      if (sep > 0 && resolver::validate_version(p.version.substr(0, sep))) offer(p.version.substr(0, sep), p.version);
   }
   for (const auto& p : pointers) want.erase(p.version);  // an exact pointer keeps its name
 

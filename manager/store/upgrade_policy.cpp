@@ -25,14 +25,19 @@ bool selects(const resolver::VersionSpec& spec, const std::string& version, cons
 
 // Among `specs` (fallbacks, in order), does the new version take over from the
 // old one? Only where a spec up to the one selecting `old` also selects it,
-// and ranks higher.
+// and ranks higher: the version the spec names ranks first (ranked_matches),
+// then the newer.
 bool taken_over(const std::vector<resolver::VersionSpec>& specs, const std::string& old_version,
                 const std::vector<std::string>& old_aliases, const std::string& new_version,
                 const std::vector<std::string>& new_aliases) {
   for (const auto& spec : specs) {
     bool new_matches = selects(spec, new_version, new_aliases);
-    if (selects(spec, old_version, old_aliases))
-      return new_matches && resolver::compare_versions(new_version, old_version) > 0;
+    if (selects(spec, old_version, old_aliases)) {
+      if (!new_matches) return false;
+      bool old_named = resolver::spec_names(spec, old_version);
+      if (old_named != resolver::spec_names(spec, new_version)) return !old_named;
+      return resolver::compare_versions(new_version, old_version) > 0;
+    }
     if (new_matches) return true;
   }
   return false;

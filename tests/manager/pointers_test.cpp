@@ -89,6 +89,20 @@ TEST_F(PointersTest, FuzzyLinksNameTheNewestMatchByWholeComponents) {
   EXPECT_EQ(l.size(), 12u) << "5 pointers and 7 fuzzy links, nothing else";
 }
 
+// A spec matches at any of . - + _ (1.2 matches 1.2-5), so the links are made
+// at each: the link named like a spec is what the listing would pick.
+TEST_F(PointersTest, FuzzyLinksAtEverySeparatorAChildOfTheSpecCanFollow) {
+  for (const char* v : {"1.2.9", "1.2-5", "17.0.2+8", "3_1_0"}) point("node", v);
+  ASSERT_TRUE(refresh_fuzzy_links(layout, "node"));
+  auto l = links("node");
+  EXPECT_EQ(l["1"], "1.2.9");
+  EXPECT_EQ(l["1.2"], "1.2.9") << "1.2.9 > 1.2-5";
+  EXPECT_EQ(l["17"], "17.0.2+8");
+  EXPECT_EQ(l["17.0.2"], "17.0.2+8");
+  EXPECT_EQ(l["3"], "3_1_0");
+  EXPECT_EQ(l["3_1"], "3_1_0");
+}
+
 TEST_F(PointersTest, FuzzyLinksSkipPrereleases) {
   for (const char* v : {"2.0.0", "2.1.0-rc1", "3.0.0-beta2"}) point("node", v);
   ASSERT_TRUE(refresh_fuzzy_links(layout, "node"));

@@ -135,6 +135,56 @@ TEST_F(CandidatesTest, AnAliasToAMissingVersionOrOutsideTheStoreIsNotACandidate)
   EXPECT_TRUE(candidate_versions(request("node", {"lts-x"})).empty());
 }
 
+// An installed version the spec names exactly wins over a longer one the spec
+// also prefixes (mise 2026.9.15: `mise where` with 1.2.3 and 1.2.3.1 installed
+// answers 1.2.3 for "1.2.3", 1.2.3.1 for "1.2"), and best_candidate finds it
+// by its pointer alone: it does not need the tool's listing.
+TEST_F(CandidatesTest, AVersionTheSpecNamesRanksFirst) {
+  store_.install("node", "1.2.3.1", "b8");
+  auto best = best_candidate(store_.layout(), request("node", {"1.2.3"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.2.3-b1");
+  EXPECT_EQ(candidate_versions(request("node", {"1.2.3"})), (std::vector<std::string>{"1.2.3", "1.2.3.1"}));
+  EXPECT_EQ(candidate_versions(request("node", {"1.2"})), (std::vector<std::string>{"1.2.10", "1.2.3.1", "1.2.3"}));
+  // A fuzzy link named like the spec is not a version: the newest match wins.
+  best = best_candidate(store_.layout(), request("node", {"1.2"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.2.10-b7");
+}
+
+// A fuzzy link names the newest match (the manager keeps it so): one readlink.
+// A link that no longer fits (stale after a crash, or planted) is passed over
+// for the listing.
+TEST_F(CandidatesTest, AFuzzyLinkIsFollowedOnlyWhileItFits) {
+  auto best = best_candidate(store_.layout(), request("node", {"1"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.3.0-b2");
+  best = best_candidate(store_.layout(), request("node", {"latest"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.3.0-b2");
+
+  test::remove_file(store_.layout().pointer_path("node", "1"));
+  store_.fuzzy("node", "1", "2.0.0-rc1");  // a version "1" does not match
+  best = best_candidate(store_.layout(), request("node", {"1"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.3.0-b2");
+
+  test::remove_file(store_.layout().pointer_path("node", "1.2"));
+  store_.fuzzy("node", "1.2", "1.2.99");  // a version without a pointer
+  best = best_candidate(store_.layout(), request("node", {"1.2"}));
+  ASSERT_TRUE(best);
+  EXPECT_EQ(best->entry, "1.2.10-b7");
+}
+
+TEST_F(AcquireTest, ANamedVersionThatIsNotReadyFallsToTheNextMatch) {
+  store_.install("node", "1.2.3", "b1");
+  std::string newer = store_.install("node", "1.2.3.1", "b2");
+  test::FakeStore::set_state(entry("1.2.3", "b1"), "RETIRED");
+  Acquired got;
+  ASSERT_TRUE(acquire_build(store_.layout(), request("node", {"1.2.3"}), got));
+  EXPECT_EQ(got.entry_path, newer);
+}
+
 TEST_F(AcquireTest, ScopedToolNamesUseTheirStoreDirectory) {
   store_.install("npm:@scope/pkg", "1.0.0", "b1");
   EXPECT_TRUE(test::exists(store_.data() + "/installs/npm:@scope+pkg/1.0.0"));

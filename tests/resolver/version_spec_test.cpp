@@ -101,7 +101,10 @@ std::vector<std::string> ranked(const char* text) {
 }
 
 TEST(VersionSpec, RankedMatchesPrefixBestFirst) {
-  EXPECT_EQ(ranked("1.2"), (std::vector<std::string>{"1.2.10", "1.2.9", "1.2"}));
+  // "1.2" names an installed 1.2: that one first, as mise 2026.9.15 resolves
+  // it (`mise where` with 1.2, 1.2.9 and 1.2.10 installed), then the newest.
+  EXPECT_EQ(ranked("1.2"), (std::vector<std::string>{"1.2", "1.2.10", "1.2.9"}));
+  EXPECT_EQ(ranked("1.2.9"), (std::vector<std::string>{"1.2.9"}));
   EXPECT_EQ(ranked("1"), (std::vector<std::string>{"1.20.0", "1.2.10", "1.2.9", "1.2", "1.1.0"}));
 }
 
