@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds rtx: scripts/build.sh [BUILD_DIR] [CMAKE_ARGS…]
-# Writes BUILD_DIR/bin/rtx and BUILD_DIR/bin/rtx-shim (default BUILD_DIR: build).
+# Writes BUILD_DIR/bin/rtx, rtx-manager and rtx-shim (default BUILD_DIR: build).
 # A unity build (16 sources per compiler run): about half the CPU time of one
 # run per file, since most of a file's time is the headers it shares with the
 # others. File-local names must therefore be unique across a target; pass

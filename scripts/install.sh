@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs rtx from this checkout in one command: missing Debian packages
 # (apt), a release build, then `cmake --install` into PREFIX (default
-# ~/.local): PREFIX/bin/rtx and rtx-shim, the man page, completions.
+# ~/.local): PREFIX/bin/rtx (the static front), rtx-manager and rtx-shim, the man
+# page, completions.
 #   scripts/install.sh [PREFIX]
 set -euo pipefail
 cd "$(dirname "$0")/.."
