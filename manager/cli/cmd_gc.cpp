@@ -45,8 +45,11 @@ int cmd_gc(Context& ctx, bool dry_run, bool wait) {
   return status;
 }
 
-int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entry) {
-  store::wait_and_reap(ctx.layout, tool, entry);
+int cmd_reap_wait(Context& ctx, const std::vector<std::string>& tool_entry_pairs) {
+  std::vector<store::BuildRef> builds;
+  for (std::size_t i = 0; i + 1 < tool_entry_pairs.size(); i += 2)
+    builds.push_back(store::BuildRef{tool_entry_pairs[i], tool_entry_pairs[i + 1]});
+  store::wait_and_reap(ctx.layout, builds);
   return kExitOk;
 }
 

@@ -27,7 +27,7 @@ int cmd_exec(Context& ctx, const std::vector<std::string>& tool_specs, const std
 int cmd_use(Context& ctx, const std::vector<std::string>& tool_specs, bool global, bool pin, bool fuzzy);
 int cmd_reshim(Context& ctx);
 int cmd_gc(Context& ctx, bool dry_run, bool wait);
-int cmd_reap_wait(Context& ctx, const std::string& tool, const std::string& entry);
+int cmd_reap_wait(Context& ctx, const std::vector<std::string>& tool_entry_pairs);  // TOOL ENTRY [TOOL ENTRY…]
 // bump: the newest version overall, written into the config at the spec's precision.
 int cmd_upgrade(Context& ctx, const std::vector<std::string>& tools, bool dry_run, bool force, bool bump);
 int cmd_rollback(Context& ctx, const std::string& tool, const std::optional<std::string>& to);

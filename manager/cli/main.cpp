@@ -237,13 +237,15 @@ int run(int argc, char** argv) {
   // The detached waiter of a deferred reap (DESIGN.md §7); not for people.
   auto* reap_wait = app.add_subcommand("__reap-wait", "");
   reap_wait->group("");
-  reap_wait->add_option("tool", a.one)->required();
-  reap_wait->add_option("entry", a.two)->required();
+  reap_wait->add_option("builds", a.command, "TOOL ENTRY pairs: one waiter for many builds")->required();
   reap_wait->callback([&] {
     recover = false;
-    tool_args = {a.one};
-    version_args = {a.two};
-    action = [&](Context& c) { return cmd_reap_wait(c, a.one, a.two); };
+    if (a.command.size() % 2) throw CLI::ValidationError("__reap-wait", "TOOL ENTRY pairs expected");
+    for (std::size_t i = 0; i < a.command.size(); i += 2) {
+      tool_args.push_back(a.command[i]);
+      version_args.push_back(a.command[i + 1]);
+    }
+    action = [&](Context& c) { return cmd_reap_wait(c, a.command); };
   });
 
   // What a shim execs for an asdf legacy file it cannot parse itself (DESIGN.md §4); not for people.

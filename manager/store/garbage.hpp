@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "manager/store/lease_scan.hpp"
 #include "manager/store/proc_scan.hpp"
 #include "resolver/store_layout.hpp"
 
@@ -37,12 +38,20 @@ std::vector<std::string> kept_for_rollback(const resolver::StoreLayout& layout, 
 std::vector<GcItem> collect_garbage(const resolver::StoreLayout& layout, const std::vector<std::string>& tools,
                                     const GcOptions& options);
 
-// The detached waiter's loop: repeats the reaper step for one build with
-// back-off (≤ 250 ms) until it is gone or no longer RETIRED. At most one waiter
-// per build (a lock beside the tool lock). Never blocks on LOCK_EX.
-void wait_and_reap(const resolver::StoreLayout& layout, const std::string& tool, const std::string& entry);
+// The detached waiter's loop: repeats the reaper step for each of its builds
+// with back-off (≤ 250 ms) until it is gone or no longer RETIRED. At most one
+// waiter per build (a lock beside the tool lock): a build another waiter has
+// is left to it. Never blocks on LOCK_EX.
+void wait_and_reap(const resolver::StoreLayout& layout, const std::vector<BuildRef>& builds);
 
-// Starts `rtx __reap-wait TOOL ENTRY` detached, in its own session.
-void spawn_reap_waiter(const std::string& rtx_binary, const std::string& tool, const std::string& entry);
+// Starts `rtx __reap-wait TOOL ENTRY [TOOL ENTRY…]` detached, in its own
+// session: one process waits for many builds (a process per build made
+// `rtx gc` cost a spawn per busy build), at most kBuildsPerWaiter each so
+// that its lock fds stay well under the usual 1024.
+inline constexpr std::size_t kBuildsPerWaiter = 256;
+void spawn_reap_waiter(const std::string& rtx_binary, const std::vector<BuildRef>& builds);
+inline void spawn_reap_waiter(const std::string& rtx_binary, const std::string& tool, const std::string& entry) {
+  spawn_reap_waiter(rtx_binary, {BuildRef{tool, entry}});
+}
 
 }  // namespace rtx::store

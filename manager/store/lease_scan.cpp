@@ -26,7 +26,7 @@ constexpr std::string_view kDeleted = " (deleted)";
 constexpr std::string_view kLeaseSuffix = ".lease";
 
 // What the safety net saw, strongest first (a row names the first that applies).
-enum Seen : unsigned { kExe = 1, kCwd = 2, kFd = 4, kMap = 8 };
+enum Seen : unsigned { kExe = 1, kCwd = 2, kFd = 4, kMap = 8, kLeaseRow = 16 };
 
 const char* how_of(unsigned seen) {
   if (seen & kExe) return "exe";
@@ -104,22 +104,37 @@ bool read_at(int dirfd, const char* rel, std::string& out) {
   }
 }
 
-// A mapping line ends with its path: " <prefix>" then '/', the line end, or
-// the kernel's " (deleted)" mark; anything else is another path that merely
-// starts with the same characters ("<entry>x", "<entry> y").
-bool maps_mention(std::string_view maps, std::string_view prefix) {
-  for (std::size_t pos = 0; (pos = maps.find(prefix, pos)) != std::string_view::npos; pos += prefix.size()) {
-    std::size_t after = pos + prefix.size();
-    if (pos == 0 || maps[pos - 1] != ' ') continue;
-    std::string_view rest = maps.substr(after);
-    if (rest.empty() || rest[0] == '/' || rest[0] == '\n' || rest.starts_with(kDeleted)) return true;
+// f(key) for every mapping whose path is under "<store>/<tool dir>/<entry>",
+// key being "<tool dir>/<entry>". A path counts when it starts after a space
+// and the entry is followed by '/', the line end, or the kernel's " (deleted)"
+// mark; "<entry>x" or "<entry> y" are other paths. One pass over the text,
+// whatever the number of builds watched.
+template <typename F>
+void for_each_mapped_build(std::string_view maps, std::string_view store, F&& f) {
+  for (std::size_t pos = 0; (pos = maps.find(store, pos)) != std::string_view::npos; pos += store.size()) {
+    std::size_t at = pos + store.size();
+    if (pos == 0 || maps[pos - 1] != ' ' || at >= maps.size() || maps[at] != '/') continue;
+    std::size_t line_end = maps.find('\n', at);
+    std::string_view path = maps.substr(at + 1, (line_end == std::string_view::npos ? maps.size() : line_end) - at - 1);
+    std::size_t slash = path.find('/');
+    if (slash == 0 || slash == std::string_view::npos) continue;
+    std::size_t end = path.find('/', slash + 1);
+    std::string_view key = path.substr(0, end);
+    if (end == std::string_view::npos) {  // the entry itself: nothing after but " (deleted)"
+      if (std::size_t mark = key.find(kDeleted, slash); mark != std::string_view::npos) {
+        if (mark + kDeleted.size() != key.size()) continue;
+        key = key.substr(0, mark);
+      } else if (key.find(' ', slash) != std::string_view::npos) {
+        continue;
+      }
+    }
+    if (key.size() > slash + 1) f(key);
   }
-  return false;
 }
 
 struct Watched {
   BuildRef build;
-  std::string prefix;  // resolved, as /proc shows it
+  std::string key;  // "<tool dir>/<entry>": its path is "<store>/<key>", as /proc shows it (resolved)
 };
 
 std::int64_t boot_time() {
@@ -169,6 +184,30 @@ struct ScanScope {
   std::string store;     // resolved store dir
   std::string only_dir;  // folder name of the one tool asked for, or empty
   std::vector<Watched> watched;
+  // Watched indices sorted by key: a path is matched by one binary search, not
+  // a pass over every watched build (`rtx gc` watches all its busy builds).
+  std::vector<std::size_t> by_key;
+
+  void index_watched() {
+    by_key.resize(watched.size());
+    for (std::size_t i = 0; i < by_key.size(); ++i) by_key[i] = i;
+    std::sort(by_key.begin(), by_key.end(),
+              [&](std::size_t a, std::size_t b) { return watched[a].key < watched[b].key; });
+  }
+  // The watched build with this key, or npos.
+  std::size_t find_key(std::string_view key) const {
+    auto it = std::lower_bound(by_key.begin(), by_key.end(), key,
+                               [&](std::size_t i, std::string_view k) { return watched[i].key < k; });
+    return it != by_key.end() && watched[*it].key == key ? *it : std::string_view::npos;
+  }
+  // The watched build whose prefix `path` is, or is under; npos if none.
+  std::size_t find_under(std::string_view path) const {
+    if (watched.empty() || !under(path, store) || path.size() <= store.size() + 1) return std::string_view::npos;
+    std::string_view rest = path.substr(store.size() + 1);
+    std::size_t slash = rest.find('/');
+    if (slash == 0 || slash == std::string_view::npos || slash + 1 == rest.size()) return std::string_view::npos;
+    return find_key(rest.substr(0, rest.find('/', slash + 1)));
+  }
 };
 
 // Looks at one process at a time; one per thread, its buffers reused for
@@ -179,6 +218,13 @@ class PidScanner {
   void scan(pid_t pid, std::vector<Holding>& out);
 
  private:
+  // Marks watched build w as seen `how`; only touched builds are looked at
+  // (and reset) afterwards, so a process costs the same whatever the watch list.
+  void mark(std::size_t w, unsigned how) {
+    if (w == std::string_view::npos) return;
+    if (!seen_[w]) touched_.push_back(w);
+    seen_[w] |= how;
+  }
   std::string_view link(const char* what) { return link_at(s_.proc, rel(what), target_, sizeof target_); }
   const char* rel(const char* what) {
     std::snprintf(rel_, sizeof rel_, "%d/%s", int(pid_), what);
@@ -191,8 +237,9 @@ class PidScanner {
   }
 
   const ScanScope& s_;
-  std::vector<unsigned> seen_;
-  std::string text_;  // maps, stat, cmdline
+  std::vector<unsigned> seen_;        // per watched build: Seen bits for this process
+  std::vector<std::size_t> touched_;  // the builds whose seen_ is non-zero
+  std::string text_;                  // maps, stat, cmdline
   pid_t pid_ = 0;
   char target_[PATH_MAX];
   char rel_[64];
@@ -203,7 +250,8 @@ void PidScanner::scan(pid_t pid, std::vector<Holding>& out) {
   UniqueFd fds(::openat(s_.proc, rel("fd"), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!fds.valid()) return;  // gone, or another user's
   const std::size_t first = out.size();
-  std::fill(seen_.begin(), seen_.end(), 0u);
+  for (std::size_t w : touched_) seen_[w] = 0;
+  touched_.clear();
   for_each_name(fds.get(), [&](const char* fd) {
     std::string_view t = link_at(fds.get(), fd, target_, sizeof target_);
     std::string_view tool_dir, entry;
@@ -211,29 +259,27 @@ void PidScanner::scan(pid_t pid, std::vector<Holding>& out) {
       if (!s_.only_dir.empty() && tool_dir != s_.only_dir) return;
       BuildRef b{tool_of_dir(tool_dir), std::string(entry)};
       if (!has_row(out, first, b)) out.push_back(Holding{pid, std::move(b), "lease", {}});
+      if (!s_.watched.empty())
+        mark(s_.find_key(t.substr(s_.store.size() + 1, tool_dir.size() + 1 + entry.size())), kLeaseRow);
       return;
     }
-    for (std::size_t w = 0; w < seen_.size(); ++w)
-      if (under(t, s_.watched[w].prefix)) seen_[w] |= kFd;
+    mark(s_.find_under(t), kFd);
   });
 
   // The safety net (DESIGN.md §7 step 3) for the watched builds this process holds no lease on.
   if (!seen_.empty()) {
-    std::string_view exe = link("exe");
-    for (std::size_t w = 0; w < seen_.size(); ++w)
-      if (under(exe, s_.watched[w].prefix)) seen_[w] |= kExe;
-    std::string_view cwd = link("cwd");
-    bool need_maps = false;
-    for (std::size_t w = 0; w < seen_.size(); ++w) {
-      if (under(cwd, s_.watched[w].prefix)) seen_[w] |= kCwd;
-      if (!seen_[w] && !has_row(out, first, s_.watched[w].build)) need_maps = true;
-    }
-    if (need_maps && read_at(s_.proc, rel("maps"), text_))
-      for (std::size_t w = 0; w < seen_.size(); ++w)
-        if (!seen_[w] && maps_mention(text_, s_.watched[w].prefix)) seen_[w] |= kMap;
-    for (std::size_t w = 0; w < seen_.size(); ++w)
-      if (seen_[w] && !has_row(out, first, s_.watched[w].build))
-        out.push_back(Holding{pid, s_.watched[w].build, how_of(seen_[w]), {}});
+    mark(s_.find_under(link("exe")), kExe);
+    mark(s_.find_under(link("cwd")), kCwd);
+    // The maps only when some watched build is neither leased nor seen yet.
+    std::size_t covered = 0;
+    for (std::size_t w : touched_) covered += seen_[w] != 0;
+    if (covered < seen_.size() && read_at(s_.proc, rel("maps"), text_))
+      for_each_mapped_build(text_, s_.store, [&](std::string_view key) {
+        std::size_t w = s_.find_key(key);
+        if (w != std::string_view::npos && !seen_[w]) mark(w, kMap);
+      });
+    for (std::size_t w : touched_)
+      if (seen_[w] && !(seen_[w] & kLeaseRow)) out.push_back(Holding{pid, s_.watched[w].build, how_of(seen_[w]), {}});
   }
   if (out.size() == first) return;
   auto info = info_at(s_.proc, pid, text_);
@@ -297,7 +343,8 @@ std::vector<Holding> scan_one_build(const std::string& entry_path) {
   scope.store = resolved;
   scope.only_dir = base_of(tool_dir);
   BuildRef build{tool_of_dir(scope.only_dir), base_of(entry_path)};
-  scope.watched.push_back(Watched{build, scope.store + "/" + scope.only_dir + "/" + build.entry});
+  scope.watched.push_back(Watched{build, scope.only_dir + "/" + build.entry});
+  scope.index_watched();
   std::vector<Holding> out = scan(scope);
   std::erase_if(out, [&](const Holding& h) { return !(h.build == build); });
   return out;
@@ -333,7 +380,8 @@ std::vector<Holding> scan_holdings(const resolver::StoreLayout& layout, const st
   scope.only_dir = resolver::tool_dir_name(only_tool);
   for (const auto& b : watched)
     if (only_tool.empty() || b.tool == only_tool)
-      scope.watched.push_back(Watched{b, scope.store + "/" + resolver::tool_dir_name(b.tool) + "/" + b.entry});
+      scope.watched.push_back(Watched{b, resolver::tool_dir_name(b.tool) + "/" + b.entry});
+  scope.index_watched();
   return scan(scope);
 }
 

@@ -168,5 +168,49 @@ TEST_F(LeaseScan, ALeaseOnARetiredBuildIsOneRowSaidToBeALease) {
   EXPECT_EQ(mine[0].how, "lease");
 }
 
+// Many watched builds (as `rtx gc` asks about all its busy ones at once): each
+// use goes to its own build, found by key, and a sibling folder whose name
+// only starts with a build's ("<entry>x") is no use of it.
+TEST_F(LeaseScan, WithManyWatchedBuildsEachUseGoesToItsOwnBuild) {
+  std::vector<BuildRef> watched;
+  std::vector<std::string> paths;
+  for (int i = 0; i < 6; ++i) {
+    std::string entry = "0." + std::to_string(i) + ".0-w" + std::to_string(i);
+    paths.push_back(make_entry("hello", entry, resolver::EntryState::Retired));
+    watched.push_back(BuildRef{"hello", entry});
+  }
+  write_text(paths[4] + "x/lib/data.bin", std::string(8192, 'x'));
+  auto mapper = [](std::string file) {
+    return [file](int ready) {
+      int fd = ::open(file.c_str(), O_RDONLY);
+      if (fd < 0 || ::mmap(nullptr, 8192, PROT_READ, MAP_PRIVATE, fd, 0) == MAP_FAILED) return 1;
+      ::close(fd);
+      signal_ready(ready);
+      sleep_forever();
+    };
+  };
+  ForkedChild maps1(mapper(paths[1] + "/lib/data.bin"));
+  ForkedChild sibling(mapper(paths[4] + "x/lib/data.bin"));
+  ForkedChild cwd3([&](int ready) {
+    if (::chdir((paths[3] + "/lib").c_str()) != 0) return 1;
+    signal_ready(ready);
+    sleep_forever();
+  });
+  ForkedChild lease5([&](int ready) { return hold_lease(resolver::lease_path(paths[5]), ready); });
+  for (auto* c : {&maps1, &sibling, &cwd3, &lease5}) ASSERT_TRUE(c->wait_ready());
+
+  auto all = store::scan_holdings(layout, "", watched);
+  auto one = [&](const ForkedChild& c, const BuildRef& build, const char* how) {
+    auto mine = rows_of(all, c.pid());
+    ASSERT_EQ(mine.size(), 1u) << how;
+    EXPECT_EQ(mine[0].build, build) << how;
+    EXPECT_EQ(mine[0].how, how);
+  };
+  one(maps1, watched[1], "map");
+  one(cwd3, watched[3], "cwd");
+  one(lease5, watched[5], "lease");
+  EXPECT_TRUE(rows_of(all, sibling.pid()).empty()) << "a mapping under " << paths[4] << "x counted";
+}
+
 }  // namespace
 }  // namespace rtx::test

@@ -14,6 +14,7 @@
 
 #include "child_process.hpp"
 #include "manager/store/file_lock.hpp"
+#include "manager/store/garbage.hpp"
 #include "manager/store/lease_scan.hpp"
 #include "store_fixture.hpp"
 
@@ -263,6 +264,45 @@ TEST_F(Reaper, FinishesAReapingBuildWhoseTreeIsAlreadyGone) {
 TEST_F(Reaper, DescribeUsesListsPidAndHow) {
   EXPECT_EQ(describe_uses({{12, "lease"}, {34, "map"}}), "12 (lease), 34 (map)");
   EXPECT_EQ(describe_uses({}), "");
+}
+
+// `rtx gc` names the holders of all its busy builds from one /proc pass: each
+// build gets its own holder, none is reaped, no lock is left; once a holder
+// is gone its build goes.
+TEST_F(Reaper, GcNamesEachBusyBuildsOwnHolder) {
+  std::string second = make_entry("node", "20.2.0-bbb", EntryState::Retired);
+  auto holder = [](std::string entry) {
+    return [entry](int ready) {
+      int fd = ::open(resolver::lease_path(entry).c_str(), O_RDONLY);
+      if (fd < 0 || ::flock(fd, LOCK_SH) != 0) return 1;
+      test::signal_ready(ready);
+      test::sleep_forever();
+    };
+  };
+  test::ForkedChild first_holder(holder(retired)), second_holder(holder(second));
+  ASSERT_TRUE(first_holder.wait_ready());
+  ASSERT_TRUE(second_holder.wait_ready());
+  GcOptions opts;
+  opts.keep_previous = 0;
+  opts.state_dir = tmp / "state";
+  auto items = collect_garbage(layout, {"node"}, opts);
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& item : items) {
+    EXPECT_EQ(item.status, GcStatus::Busy) << item.entry;
+    pid_t want = item.entry == "20.1.0-aaa" ? first_holder.pid() : second_holder.pid();
+    EXPECT_THAT(item.users, ::testing::ElementsAre(use_by(want, "lease"))) << item.entry;
+  }
+  EXPECT_TRUE(entry_intact(retired));
+  EXPECT_TRUE(entry_intact(second));
+  EXPECT_TRUE(tool_lock_free());
+
+  first_holder.kill_and_reap();
+  items = collect_garbage(layout, {"node"}, opts);
+  ASSERT_EQ(items.size(), 2u);
+  for (const auto& item : items)
+    EXPECT_EQ(item.status, item.entry == "20.1.0-aaa" ? GcStatus::Reaped : GcStatus::Busy) << item.entry;
+  EXPECT_TRUE(entry_fully_gone(retired));
+  second_holder.kill_and_reap();
 }
 
 }  // namespace
