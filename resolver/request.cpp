@@ -205,7 +205,10 @@ unsigned config_names_in(const std::string& dir, const std::vector<std::pair<std
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return 0;
   unsigned present = 0;
-  alignas(8) char buf[16384];
+  // Small: on a VM each fresh stack page costs a shim more than one more
+  // getdents64 for a large directory (a larger frame is also probed page by
+  // page, stack clash protection).
+  alignas(8) char buf[2048];
   for (;;) {
     long n = ::getdents64(fd, buf, sizeof buf);
     if (n <= 0) break;

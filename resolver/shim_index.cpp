@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <memory>
 
 #include "resolver/unique_fd.hpp"
 
@@ -75,22 +74,26 @@ std::vector<std::string> tools_for_command_sorted(std::string_view text, std::st
 int tools_for_command_in_file(const std::string& path, std::string_view command, std::vector<std::string>& tools) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (!fd.valid()) return errno;
-  // One read: a regular file reads short only at its end, so most indexes
-  // need no fstat. Uninitialised: only the bytes read are touched.
-  std::unique_ptr<char[]> buf(new char[kIndexReadWhole]);
-  ssize_t n;
-  do n = ::read(fd.get(), buf.get(), kIndexReadWhole);
-  while (n < 0 && errno == EINTR);
-  if (n < 0) return errno;
-  if (std::size_t(n) < kIndexReadWhole) {
-    tools = tools_for_command_sorted(std::string_view(buf.get(), std::size_t(n)), command);
-    return 0;
-  }
-  buf.reset();
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return errno;
   if (!S_ISREG(st.st_mode)) return EINVAL;
   std::size_t size = static_cast<std::size_t>(st.st_size);
+  if (size <= kIndexReadWhole) {
+    // Sized to the file, not to the cap: on a VM a fresh page costs a shim
+    // more than a syscall, and a large buffer touches pages it never fills.
+    std::string text(size, '\0');
+    std::size_t got = 0;
+    while (got < size) {  // a file that shrank meanwhile is taken as it now is
+      ssize_t n = ::read(fd.get(), text.data() + got, size - got);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return errno;
+      if (n == 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    text.resize(got);
+    tools = tools_for_command_sorted(text, command);
+    return 0;
+  }
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd.get(), 0);
   if (map == MAP_FAILED) return errno;
   tools = tools_for_command_sorted(std::string_view(static_cast<const char*>(map), size), command);

@@ -38,10 +38,16 @@ void say(const std::string& line) {
 }
 
 std::string current_dir() {
-  char buf[4096];
-  if (::getcwd(buf, sizeof buf)) return buf;
-  const char* pwd = std::getenv("PWD");
-  return pwd ? pwd : "/";
+  std::string dir(256, '\0');  // on the heap: a fresh stack page costs more
+  while (!::getcwd(dir.data(), dir.size())) {
+    if (errno != ERANGE || dir.size() >= 65536) {
+      const char* pwd = std::getenv("PWD");
+      return pwd ? pwd : "/";
+    }
+    dir.resize(dir.size() * 2);
+  }
+  dir.resize(std::strlen(dir.c_str()));
+  return dir;
 }
 
 void apply_build_env(const BuildMeta& meta) {
