@@ -2,8 +2,8 @@
 // when its arguments are fully understood (front_args) and crash recovery has
 // nothing to do (recovery_check); every other case is the manager's.
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 
 #include <gtest/gtest.h>
 
