@@ -20,6 +20,8 @@ section "resolution in-process: $bin/rtx-bench-resolve"
 
 section "whole process: $bin/rtx-bench-shim --rounds $rounds"
 "$bin/rtx-bench-shim" --rounds "$rounds" | tee -a "$log"
+section "what the kernel charges per syscall, directory, page, exec: $bin/rtx-bench-kernel-costs"
+"$bin/rtx-bench-kernel-costs" | tee -a "$log"
 section "shim growth (versions, index, depth, env): $bin/rtx-bench-shim-growth"
 "$bin/rtx-bench-shim-growth" | tee -a "$log"
 

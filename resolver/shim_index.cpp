@@ -33,8 +33,13 @@ bool index_line_of(std::string_view line, std::string_view command, std::string_
   return true;
 }
 
-// Files under this size are read whole: one read(2) costs less than mapping.
-constexpr std::size_t kIndexReadWhole = 64 * 1024;
+// Files up to one page are read whole: one read(2) costs less than mapping.
+// A larger one is mapped: reading it would fill fresh heap pages, each a page
+// fault (about 10 µs on a VM, rtx-bench-kernel-costs), where the search
+// touches only the O(log n) pages of the lines it reads, from the page cache
+// (rtx-bench-shim-growth --curve index: 1,000 lines read whole cost +24,000
+// instructions and more faults than 10,000 mapped).
+constexpr std::size_t kIndexReadWhole = 4096;
 
 }  // namespace
 
