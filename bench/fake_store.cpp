@@ -30,18 +30,22 @@ std::string version_of(int minor) { return "1." + std::to_string(minor) + ".0"; 
 
 }  // namespace
 
+std::string make_bench_root(const std::string& root, const std::string& tmpl_prefix, bool& owned) {
+  owned = false;
+  if (!root.empty()) {
+    fs::create_directories(root);
+    return fs::canonical(root).string();
+  }
+  std::string tmpl = tmpl_prefix + "XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
+  owned = true;
+  return tmpl;
+}
+
 std::string entry_name(int minor) { return version_of(minor) + "-b" + std::to_string(minor) + "c0ffee"; }
 
 FakeStore::FakeStore(FakeStoreOptions options, std::string root) : options_(std::move(options)) {
-  if (root.empty()) {
-    char tmpl[] = "/tmp/rtx-bench-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    root_ = tmpl;
-    owned_ = true;
-  } else {
-    fs::create_directories(root);
-    root_ = fs::canonical(root).string();
-  }
+  root_ = make_bench_root(root, "/tmp/rtx-bench-", owned_);
 
   const std::string& tool = options_.tool;
   const std::string& cmd = options_.command;

@@ -57,4 +57,8 @@ class FakeStore {
 
 std::string entry_name(int minor);  // "1.<minor>.0-b<minor>c0ffee"
 
+// A benchmark's root: `root` created and made canonical, or, when empty, a
+// fresh mkdtemp dir "<tmpl_prefix>XXXXXX" that the caller owns and removes.
+std::string make_bench_root(const std::string& root, const std::string& tmpl_prefix, bool& owned);
+
 }  // namespace rtx::bench

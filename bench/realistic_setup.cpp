@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <system_error>
 
+#include "bench/fake_store.hpp"
 #include "bench/whole_process.hpp"
 
 namespace fs = std::filesystem;
@@ -98,15 +99,7 @@ std::vector<std::string> login_shell_env(const std::string& home, const std::str
 }
 
 RealisticSetup::RealisticSetup(RealisticOptions options, std::string root) : options_(std::move(options)) {
-  if (root.empty()) {
-    char tmpl[] = "/tmp/rtx-bench-real-XXXXXX";
-    if (!::mkdtemp(tmpl)) throw std::system_error(errno, std::generic_category(), "mkdtemp");
-    root_ = tmpl;
-    owned_ = true;
-  } else {
-    fs::create_directories(root);
-    root_ = fs::canonical(root).string();
-  }
+  root_ = make_bench_root(root, "/tmp/rtx-bench-real-", owned_);
   try {
     // The project: ~/src/webapp/.tool-versions, the cwd `depth` levels below.
     std::string project = home() + "/src/webapp";
