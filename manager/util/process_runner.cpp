@@ -20,6 +20,7 @@
 #include <cstring>
 #include <functional>
 
+#include "manager/util/child_launcher.hpp"
 #include "manager/util/log.hpp"
 #include "resolver/unique_fd.hpp"
 
@@ -158,12 +159,21 @@ RunResult run_process(const RunSpec& spec) {
   };
   std::unique_ptr<bp::process> proc;
   try {
+    // ChildLauncher: nothing but async-signal-safe calls between fork and
+    // exec (child_launcher.hpp), since rtx install -j forks from threads.
+    bp::error_code spawn_ec;
+    asio::any_io_executor exec = ctx.get_executor();
     if (spec.cwd.empty())
-      proc = std::make_unique<bp::process>(ctx, spec.argv[0], args, stdout_binding(), bp::process_environment(env),
-                                           NewProcessGroup{});
+      proc = std::make_unique<bp::process>(ChildLauncher{}(exec, spawn_ec, spec.argv[0], args, stdout_binding(),
+                                                           bp::process_environment(env), NewProcessGroup{}));
     else
-      proc = std::make_unique<bp::process>(ctx, spec.argv[0], args, stdout_binding(), bp::process_environment(env),
-                                           bp::process_start_dir(spec.cwd), NewProcessGroup{});
+      proc = std::make_unique<bp::process>(ChildLauncher{}(exec, spawn_ec, spec.argv[0], args, stdout_binding(),
+                                                           bp::process_environment(env),
+                                                           bp::process_start_dir(spec.cwd), NewProcessGroup{}));
+    if (spawn_ec) {
+      result.spawn_error = spawn_ec.message();
+      return result;
+    }
   } catch (const std::exception& e) {
     result.spawn_error = e.what();
     return result;
