@@ -63,7 +63,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(at < versions.size() && !seen[at]);
     seen[at] = true;
     FUZZ_CHECK(spec_matches(*spec, versions[at]));
-    if (i > 0) FUZZ_CHECK(compare_versions(versions[ranked[i - 1]], versions[at]) >= 0);
+    // The version the spec names comes first (as mise ranks it), then the
+    // others newest first.
+    if (spec_names(*spec, versions[at])) FUZZ_CHECK(i == 0 || spec_names(*spec, versions[ranked[i - 1]]));
+    if (i > 0 && !spec_names(*spec, versions[ranked[i - 1]]))
+      FUZZ_CHECK(compare_versions(versions[ranked[i - 1]], versions[at]) >= 0);
   }
   for (std::size_t i = 0; i < versions.size(); ++i) {
     if (!seen[i]) FUZZ_CHECK(!spec_matches(*spec, versions[i]));
